@@ -1,0 +1,96 @@
+#include "cli.hpp"
+
+#include <cmath>
+#include <unistd.h>
+
+namespace spikekit::app {
+
+args::args(const std::vector<std::string>& argv, const std::set<std::string>& flags, const std::set<std::string>& options) {
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const auto& a = argv[i];
+        if (a.rfind("--", 0) != 0 || a == "--") {
+            pos_.push_back(a);
+            continue;
+        }
+        std::string name = a, value;
+        const auto eq = a.find('=');
+        const bool inline_value = eq != std::string::npos;
+        if (inline_value) {
+            name = a.substr(0, eq);
+            value = a.substr(eq + 1);
+        }
+        if (flags.count(name)) {
+            if (inline_value) throw usage_error("option " + name + " takes no value");
+            flags_.insert(name);
+        } else if (options.count(name)) {
+            if (!inline_value) {
+                if (i + 1 >= argv.size()) throw usage_error("option " + name + " needs a value");
+                value = argv[++i];
+            }
+            opts_[name] = value;
+        } else {
+            throw usage_error("unknown option " + name + " (see --help)");
+        }
+    }
+}
+
+std::optional<std::string> args::get(const std::string& o) const {
+    auto it = opts_.find(o);
+    if (it == opts_.end()) return std::nullopt;
+    return it->second;
+}
+
+double args::number(const std::string& o, double def) const {
+    auto v = get(o);
+    if (!v) return def;
+    try {
+        std::size_t used = 0;
+        const double x = std::stod(*v, &used);
+        if (used != v->size() || !std::isfinite(x)) throw std::invalid_argument("");
+        return x;
+    } catch (const std::exception&) {
+        throw usage_error("option " + o + " expects a number, got '" + *v + "'");
+    }
+}
+
+long long args::integer(const std::string& o, long long def, long long min, long long max) const {
+    auto v = get(o);
+    if (!v) return def;
+    try {
+        std::size_t used = 0;
+        const long long x = std::stoll(*v, &used);
+        if (used != v->size() || x < min || x > max) throw std::invalid_argument("");
+        return x;
+    } catch (const std::exception&) {
+        throw usage_error("option " + o + " expects a whole number in [" + std::to_string(min) + ", " +
+                          std::to_string(max) + "], got '" + *v + "'");
+    }
+}
+
+progress_bar::progress_bar(bool enabled, std::string label)
+    : enabled_(enabled), tty_(::isatty(2) != 0), label_(std::move(label)), start_(std::chrono::steady_clock::now()) {}
+
+void progress_bar::update(double f) {
+    if (!enabled_) return;
+    const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (el < 1.0) return;
+    shown_ = true;
+    const double eta = f > 0 ? el * (1 - f) / f : 0.0;
+    if (tty_) {
+        const int width = 30, filled = static_cast<int>(f * width);
+        std::fprintf(stderr, "\r%s [%.*s%*s] %3.0f%%  %.1f s elapsed, %.1f s left ", label_.c_str(), filled,
+                     "##############################", width - filled, "", f * 100, el, eta);
+    } else {
+        const int decile = static_cast<int>(f * 10);
+        if (decile != last_decile_) {
+            last_decile_ = decile;
+            std::fprintf(stderr, "%s %3d%%  %.1f s elapsed, %.1f s left\n", label_.c_str(), decile * 10, el, eta);
+        }
+    }
+}
+
+void progress_bar::finish() {
+    if (shown_ && tty_) std::fprintf(stderr, "\n");
+}
+
+} // namespace spikekit::app

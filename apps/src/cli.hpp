@@ -1,0 +1,59 @@
+#pragma once
+// Small command-line helpers shared by the verbs: option parsing with clear usage errors, exit codes,
+// progress on stderr.
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace spikekit::app {
+
+enum exit_code : int { ok = 0, failure = 1, bad_input = 2 };
+
+// A mistake on the command line (unknown option, missing value, bad number): exit 2.
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class args {
+public:
+    // `flags` take no value; `options` take one. Anything else starting with "--" is an error.
+    args(const std::vector<std::string>& argv, const std::set<std::string>& flags, const std::set<std::string>& options);
+    bool flag(const std::string& f) const { return flags_.count(f) > 0; }
+    std::optional<std::string> get(const std::string& o) const;
+    double number(const std::string& o, double def) const;
+    long long integer(const std::string& o, long long def, long long min, long long max) const;
+    const std::vector<std::string>& positional() const { return pos_; }
+
+private:
+    std::set<std::string> flags_;
+    std::map<std::string, std::string> opts_;
+    std::vector<std::string> pos_;
+};
+
+// A progress bar on stderr that appears only once a run has lasted a second.
+class progress_bar {
+public:
+    explicit progress_bar(bool enabled, std::string label);
+    void update(double fraction);
+    void finish();
+
+private:
+    bool enabled_, shown_ = false, tty_;
+    int last_decile_ = -1;
+    std::string label_;
+    std::chrono::steady_clock::time_point start_;
+};
+
+// A verb of the command line.
+struct verb {
+    std::string name;
+    std::string summary;
+    std::function<int(const std::vector<std::string>&)> run; // receives the arguments after the verb
+};
+
+} // namespace spikekit::app

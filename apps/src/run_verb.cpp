@@ -1,0 +1,110 @@
+// spikekit run CONFIG: simulate a network described in a JSON config and write its recordings to HDF5.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "spikekit/core/config.hpp"
+#include "spikekit/core/output.hpp"
+#include "spikekit/core/simulation.hpp"
+#include "spikekit/neurons/models.hpp"
+#include "verbs.hpp"
+
+namespace spikekit::app {
+namespace {
+
+constexpr const char* run_help = R"(usage: spikekit run CONFIG [options]
+
+Simulate the network described in the JSON file CONFIG (format: docs/config.md) and write the recorded
+spikes (SONATA layout) and state traces to HDF5.
+
+options:
+  --out FILE        output file (default: CONFIG's name with .h5, in the current directory)
+  --no-output       do not write an output file
+  --threads N       worker threads (default: the config's simulation.threads, else 1)
+  --seed S          random seed (overrides simulation.seed)
+  --duration MS     biological time to simulate in ms (overrides simulation.duration)
+  --json            print a JSON summary on stdout
+  --quiet           no progress on stderr
+  --help            this text
+
+exit codes: 0 ok, 1 runtime failure, 2 bad input (config, option)
+)";
+
+std::string with_commas(std::uint64_t n) {
+    std::string s = std::to_string(n);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    return s;
+}
+
+} // namespace
+
+int run_verb(const std::vector<std::string>& argv) {
+    args a(argv, {"--json", "--quiet", "--help", "--no-output"}, {"--out", "--threads", "--seed", "--duration"});
+    if (a.flag("--help")) {
+        std::cout << run_help;
+        return ok;
+    }
+    if (a.positional().size() != 1) throw usage_error("run expects one CONFIG file (see spikekit run --help)");
+    const std::string config = a.positional()[0];
+    const auto models = neurons::builtin_models();
+    auto desc = load_config(config, models);
+    desc.sim.seed = static_cast<std::uint64_t>(a.integer("--seed", static_cast<long long>(desc.sim.seed), 0, (1LL << 53)));
+    desc.sim.duration_ms = a.number("--duration", desc.sim.duration_ms);
+    if (desc.sim.duration_ms < 0) throw usage_error("--duration expects a time >= 0 ms");
+    const auto threads = static_cast<unsigned>(a.integer("--threads", desc.sim.threads, 1, 1024));
+    const std::string out = a.get("--out").value_or(std::filesystem::path(config).stem().string() + ".h5");
+
+    simulation sim(desc, models, threads);
+    progress_bar bar(!a.flag("--quiet"), "simulating");
+    const auto t0 = std::chrono::steady_clock::now();
+    sim.run(desc.sim.duration_ms, [&](double f) { bar.update(f); });
+    const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    bar.finish();
+    if (!a.flag("--no-output")) write_results_hdf5(out, sim);
+
+    const auto stats = sim.population_statistics();
+    std::uint64_t total = 0;
+    for (const auto& p : stats) total += p.spikes;
+    const double sec = sim.time_ms() * 1e-3;
+    auto rate = [&](std::uint64_t spikes, std::uint64_t n) {
+        return sec > 0 && n > 0 ? static_cast<double>(spikes) / static_cast<double>(n) / sec : 0.0;
+    };
+    if (a.flag("--json")) {
+        nlohmann::json j = {{"network", desc.name},
+                            {"neurons", sim.neurons()},
+                            {"synapses", sim.synapses()},
+                            {"spikes", total},
+                            {"mean_rate_hz", rate(total, sim.neurons())},
+                            {"sim_ms", sim.time_ms()},
+                            {"dt_ms", sim.dt_ms()},
+                            {"threads", sim.threads()},
+                            {"seed", desc.sim.seed},
+                            {"build_s", sim.build_seconds()},
+                            {"run_s", run_s},
+                            {"synaptic_events", sim.synaptic_events()},
+                            {"synapse_bytes", sim.synapse_bytes()},
+                            {"output", a.flag("--no-output") ? nlohmann::json(nullptr) : nlohmann::json(out)},
+                            {"populations", nlohmann::json::object()}};
+        for (const auto& p : stats)
+            j["populations"][p.name] = {{"size", p.size}, {"spikes", p.spikes}, {"rate_hz", rate(p.spikes, p.size)}};
+        std::cout << j.dump(2) << "\n";
+        return ok;
+    }
+    std::printf("network    %s: %s neurons, %s synapses, %zu populations\n", desc.name.c_str(),
+                with_commas(sim.neurons()).c_str(), with_commas(sim.synapses()).c_str(), stats.size());
+    std::printf("simulated  %.1f ms (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s\n", sim.time_ms(), sim.dt_ms(),
+                run_s, sim.build_seconds(), sim.threads(), sim.threads() == 1 ? "" : "s");
+    std::printf("spikes     %s, mean rate %.2f Hz, %s synaptic events\n", with_commas(total).c_str(),
+                rate(total, sim.neurons()), with_commas(sim.synaptic_events()).c_str());
+    for (const auto& p : stats)
+        std::printf("  %-12s %9s neurons %12s spikes %8.2f Hz\n", p.name.c_str(), with_commas(p.size).c_str(),
+                    with_commas(p.spikes).c_str(), rate(p.spikes, p.size));
+    if (!a.flag("--no-output")) std::printf("output     %s\n", out.c_str());
+    return ok;
+}
+
+} // namespace spikekit::app

@@ -1,0 +1,12 @@
+#pragma once
+// The verbs of the `spikekit` command. Each takes the arguments after its name and returns an exit code;
+// bad input is thrown as spikekit::input_error or app::usage_error and mapped to exit code 2 by main().
+#include <string>
+#include <vector>
+
+namespace spikekit::app {
+
+int run_verb(const std::vector<std::string>& args);
+int models_verb(const std::vector<std::string>& args);
+
+} // namespace spikekit::app

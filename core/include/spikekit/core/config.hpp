@@ -1,0 +1,29 @@
+#pragma once
+// JSON config <-> network description. The format is documented in docs/config.md.
+//
+// Loading checks everything that can be checked without running: JSON syntax (with line and column),
+// unknown or missing keys, types, units, parameter ranges, references between sections. Every failure is an
+// input_error naming the file and the JSON path (e.g. `projections[2].weight`).
+#include <string>
+#include <string_view>
+
+#include "spikekit/core/model.hpp"
+#include "spikekit/core/network.hpp"
+
+namespace spikekit {
+
+// Read and check a config file.
+network_description load_config(const std::string& path, const model_registry& models);
+
+// Same, from text; `file_label` names the origin in messages. Relative paths inside the config (HDF5
+// datasets) are resolved against `base_dir`.
+network_description parse_config(std::string_view text, const std::string& file_label, const model_registry& models,
+                                 const std::string& base_dir = ".");
+
+// Canonical JSON of a description (numbers in declared units). parse_config(to_json(d)) == d.
+std::string to_json(const network_description& d);
+
+// Checks that need the model tables: references, receptors, parameter ranges, delays >= dt.
+void validate(const network_description& d, const model_registry& models);
+
+} // namespace spikekit

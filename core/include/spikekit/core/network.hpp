@@ -1,0 +1,144 @@
+#pragma once
+// The network description: the one structure every stage of spikekit reads or writes (DESIGN.md).
+//
+// It is plain data in user units (ms, mV, pA, nS, Hz), checked when it is loaded (config.hpp) and lowered
+// once into the arrays the kernel runs (simulation.hpp). A JSON config loads into it and saves back from
+// it losslessly; the format is documented in docs/config.md.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spikekit/core/params.hpp"
+
+namespace spikekit {
+
+// A number drawn per neuron or per synapse.
+struct value_spec {
+    enum class kind { constant, uniform, normal, list, hdf5 };
+    kind type = kind::constant;
+    double value = 0.0;             // constant
+    double low = 0.0, high = 0.0;   // uniform [low, high)
+    double mean = 0.0, std = 0.0;   // normal
+    std::optional<double> min, max; // normal: redraw outside [min, max] (truncated normal)
+    std::vector<double> values;     // list: one value per neuron / synapse
+    std::string file, dataset;      // hdf5: one value per neuron / synapse
+
+    static value_spec constant_of(double v) {
+        value_spec s;
+        s.value = v;
+        return s;
+    }
+    bool operator==(const value_spec&) const = default;
+};
+
+// Which neurons of a population: all of them, or a list of indices.
+struct neuron_selection {
+    bool all = true;
+    std::vector<std::uint32_t> ids;
+    bool operator==(const neuron_selection&) const = default;
+};
+
+struct population {
+    std::string name;
+    std::uint32_t size = 0;
+    std::string model;
+    param_map params;                         // in the declared units of the model
+    std::map<std::string, value_spec> initial; // state variable -> initial values
+    std::vector<std::vector<double>> spike_times; // model "spike_source": times in ms, one list per neuron
+    bool operator==(const population&) const = default;
+};
+
+struct connectivity {
+    enum class kind { all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, list, hdf5 };
+    kind type = kind::all_to_all;
+    double p = 0.0;        // fixed_probability
+    std::uint32_t n = 0;   // fixed_indegree / fixed_outdegree
+    bool autapses = true;  // allow i -> i when source == target population
+    bool multapses = true; // fixed_indegree / fixed_outdegree: allow the same pair twice
+    std::vector<std::uint32_t> sources, targets; // list
+    std::string file, sources_dataset, targets_dataset; // hdf5
+    bool operator==(const connectivity&) const = default;
+};
+
+struct plasticity_spec {
+    std::string rule;
+    param_map params;
+    bool operator==(const plasticity_spec&) const = default;
+};
+
+struct projection {
+    std::string name;
+    std::string source, target;
+    std::string receptor; // one of the target model's receptors ("exc", "inh", ...)
+    connectivity conn;
+    value_spec weight;                 // in the receptor's weight unit
+    value_spec delay = value_spec::constant_of(0.1); // ms, >= dt
+    std::optional<plasticity_spec> plasticity;
+    bool operator==(const projection&) const = default;
+};
+
+// External drive into a population that is not itself a population: independent Poisson trains per target
+// neuron (NEST poisson_generator semantics), or a current (constant or piecewise constant in time).
+struct input {
+    enum class kind { poisson, current };
+    kind type = kind::poisson;
+    std::string name;
+    std::string target;
+    neuron_selection neurons;
+    std::string receptor; // poisson
+    double rate_hz = 0.0; // poisson
+    double weight = 0.0;  // poisson, in the receptor's weight unit
+    double amplitude = 0.0; // current, pA (constant part)
+    std::vector<std::pair<double, double>> steps; // current: (time ms, amplitude pA) changes
+    double start_ms = 0.0;
+    std::optional<double> stop_ms;
+    bool operator==(const input&) const = default;
+};
+
+struct spike_recorder {
+    std::string population;
+    neuron_selection neurons;
+    bool operator==(const spike_recorder&) const = default;
+};
+
+struct state_recorder {
+    std::string population;
+    std::vector<std::string> variables;
+    neuron_selection neurons;
+    double interval_ms = 0.0; // 0 = every step
+    bool operator==(const state_recorder&) const = default;
+};
+
+struct simulation_params {
+    double dt_ms = 0.1;
+    double duration_ms = 1000.0;
+    std::uint64_t seed = 1;
+    unsigned threads = 1;
+    bool operator==(const simulation_params&) const = default;
+};
+
+struct network_description {
+    std::string name;
+    std::string description; // free text
+    std::string source_file; // where it was loaded from (for messages); not saved
+    simulation_params sim;
+    std::vector<population> populations;
+    std::vector<projection> projections;
+    std::vector<input> inputs;
+    std::vector<spike_recorder> spike_recorders;
+    std::vector<state_recorder> state_recorders;
+
+    const population* find_population(std::string_view n) const {
+        for (const auto& p : populations)
+            if (p.name == n) return &p;
+        return nullptr;
+    }
+    bool same_network(const network_description& o) const {
+        return name == o.name && description == o.description && sim == o.sim && populations == o.populations && projections == o.projections &&
+               inputs == o.inputs && spike_recorders == o.spike_recorders && state_recorders == o.state_recorders;
+    }
+};
+
+} // namespace spikekit

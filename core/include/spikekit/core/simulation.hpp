@@ -1,0 +1,79 @@
+#pragma once
+// The event-driven simulation kernel.
+//
+// A network description is lowered once (build) into:
+//  * one neuron_group per population (structure of arrays, see model.hpp);
+//  * a delay ring buffer of input channels: channel = (population, receptor, neuron), slot = step mod D;
+//  * synapses in compressed rows: for each source neuron and each delivery block (a fixed range of target
+//    channels), the synapses as (delay * channels + channel, weight): 8 bytes each, delays included.
+// Then each step (see run() in simulation.cpp for the order and what it guarantees):
+//  1. external inputs add to the current slot, groups advance their neurons and emit spikes;
+//  2. the spikes of the step, in increasing global id, are delivered block by block into later slots.
+// Every floating-point sum happens in an order fixed by the network alone, so results are bit-identical
+// for any number of threads.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "spikekit/core/model.hpp"
+#include "spikekit/core/network.hpp"
+
+namespace spikekit {
+
+struct recorded_spikes {
+    std::string population;
+    std::vector<std::uint32_t> node_ids; // local ids within the population
+    std::vector<std::int64_t> steps;     // spike at the end of step s, i.e. time (s + 1) * dt
+};
+
+struct recorded_trace {
+    std::string population;
+    std::string variable;
+    std::string unit;
+    std::vector<std::uint32_t> node_ids;
+    std::int64_t first_step = 0;    // sample k is taken after step first_step + k * interval_steps
+    std::int64_t interval_steps = 1;
+    std::vector<float> values;      // row-major: [sample][neuron]
+};
+
+struct population_stats {
+    std::string name;
+    std::uint32_t size = 0;
+    std::uint64_t spikes = 0;
+};
+
+class simulation {
+public:
+    // Builds the network. `threads` = 0 takes the description's value.
+    simulation(const network_description& d, const model_registry& models, unsigned threads = 0);
+    ~simulation();
+    simulation(const simulation&) = delete;
+    simulation& operator=(const simulation&) = delete;
+
+    // Advance by `duration_ms` (rounded to whole steps). `progress` is called now and then with the fraction
+    // done.
+    void run(double duration_ms, const std::function<void(double)>& progress = {});
+
+    double dt_ms() const;
+    std::int64_t steps_done() const;
+    double time_ms() const { return static_cast<double>(steps_done()) * dt_ms(); }
+    std::uint64_t neurons() const;
+    std::uint64_t synapses() const;
+    std::uint64_t synapse_bytes() const; // memory held by the synapse rows
+    std::uint64_t synaptic_events() const; // spikes x out-degree, delivered so far
+    double build_seconds() const;
+    unsigned threads() const;
+    std::vector<population_stats> population_statistics() const;
+    std::uint64_t neuron_updates(std::size_t population) const;
+    const std::vector<recorded_spikes>& spikes() const;
+    const std::vector<recorded_trace>& traces() const;
+    const network_description& description() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> p_;
+};
+
+} // namespace spikekit

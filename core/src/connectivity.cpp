@@ -1,0 +1,206 @@
+// Connectivity rules. Every random choice is a pure function of (seed, projection, neuron, draw), so the
+// synapses are the same whatever the number of threads that generate them.
+#include <algorithm>
+#include <cmath>
+
+#include <tbb/parallel_for.h>
+
+#include "h5.hpp"
+#include "lowering.hpp"
+#include "spikekit/core/error.hpp"
+
+namespace spikekit::detail {
+
+value_source::value_source(const value_spec& s, std::uint64_t key, std::size_t expected, const std::string& where)
+    : spec_(&s), key_(key) {
+    if (s.type == value_spec::kind::list) table_ = s.values;
+    if (s.type == value_spec::kind::hdf5) table_ = h5::reader(s.file).read_doubles(s.dataset);
+    if ((s.type == value_spec::kind::list || s.type == value_spec::kind::hdf5) && table_.size() != expected)
+        throw input_error(s.type == value_spec::kind::hdf5 ? s.file : std::string(), where,
+                          "expected " + std::to_string(expected) + " values, got " + std::to_string(table_.size()));
+}
+
+double value_source::operator()(std::uint64_t item) const {
+    const auto& s = *spec_;
+    switch (s.type) {
+    case value_spec::kind::constant: return s.value;
+    case value_spec::kind::uniform: {
+        rng::stream r(key_, item, 0);
+        return s.low + (s.high - s.low) * r.uniform();
+    }
+    case value_spec::kind::normal: {
+        rng::stream r(key_, item, 0);
+        for (int attempt = 0; attempt < 1000; ++attempt) { // truncated normal by rejection
+            const double v = s.mean + s.std * r.normal();
+            if ((!s.min || v >= *s.min) && (!s.max || v <= *s.max)) return v;
+        }
+        return std::clamp(s.mean, s.min.value_or(s.mean), s.max.value_or(s.mean));
+    }
+    case value_spec::kind::list:
+    case value_spec::kind::hdf5: return table_[item];
+    }
+    return 0.0;
+}
+
+namespace {
+using kind = connectivity::kind;
+
+// Per-target rules produce each target's incoming sources independently: chunks of targets run in
+// parallel and are concatenated in target order.
+template <class PerTarget>
+std::vector<raw_synapse> by_target(std::uint32_t n_tgt, PerTarget&& sources_of) {
+    const std::uint32_t chunk = 256;
+    const std::uint32_t n_chunks = (n_tgt + chunk - 1) / chunk;
+    std::vector<std::vector<raw_synapse>> parts(n_chunks);
+    tbb::parallel_for(std::uint32_t{0}, n_chunks, [&](std::uint32_t c) {
+        std::vector<std::uint32_t> srcs;
+        for (std::uint32_t t = c * chunk; t < std::min(n_tgt, (c + 1) * chunk); ++t) {
+            srcs.clear();
+            sources_of(t, srcs);
+            for (auto s : srcs) parts[c].push_back({s, t, 0, 0.0f});
+        }
+    });
+    std::size_t total = 0;
+    for (const auto& p : parts) total += p.size();
+    std::vector<raw_synapse> out;
+    out.reserve(total);
+    for (auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+// k distinct draws from [0, n) excluding `skip` (if < n), by Floyd's algorithm order-independent of threads.
+void draw_without_replacement(rng::stream& r, std::uint32_t n, std::uint32_t k, std::uint32_t skip,
+                              std::vector<std::uint32_t>& out) {
+    const bool excl = skip < n;
+    const std::uint32_t m = excl ? n - 1 : n;
+    std::vector<std::uint32_t> chosen;
+    chosen.reserve(k);
+    for (std::uint32_t j = m - k; j < m; ++j) { // Floyd: uniform k-subset of [0, m)
+        const auto t = static_cast<std::uint32_t>(r.uniform() * (j + 1));
+        const auto pick = std::find(chosen.begin(), chosen.end(), t) == chosen.end() ? t : j;
+        chosen.push_back(pick);
+    }
+    std::sort(chosen.begin(), chosen.end());
+    for (auto c : chosen) out.push_back(excl && c >= skip ? c + 1 : c);
+}
+
+std::vector<raw_synapse> structure(const projection& p, std::uint32_t n_src, std::uint32_t n_tgt, bool same,
+                                   std::uint64_t key, const std::string& file) {
+    const auto& c = p.conn;
+    const bool no_self = same && !c.autapses;
+    switch (c.type) {
+    case kind::all_to_all:
+        return by_target(n_tgt, [&](std::uint32_t t, std::vector<std::uint32_t>& s) {
+            for (std::uint32_t i = 0; i < n_src; ++i)
+                if (!(no_self && i == t)) s.push_back(i);
+        });
+    case kind::one_to_one:
+        return by_target(n_tgt, [&](std::uint32_t t, std::vector<std::uint32_t>& s) {
+            if (!no_self) s.push_back(t);
+        });
+    case kind::fixed_probability: {
+        // Geometric skipping: the gap to the next connected source is Geometric(p), O(connections) draws.
+        const double lq = c.p < 1.0 ? std::log1p(-c.p) : 0.0;
+        return by_target(n_tgt, [&](std::uint32_t t, std::vector<std::uint32_t>& s) {
+            if (c.p <= 0.0) return;
+            rng::stream r(key, t, 0);
+            double i = -1;
+            while (true) {
+                i += c.p >= 1.0 ? 1.0 : 1.0 + std::floor(std::log(r.uniform()) / lq);
+                if (i >= n_src) break;
+                const auto src = static_cast<std::uint32_t>(i);
+                if (!(no_self && src == t)) s.push_back(src);
+            }
+        });
+    }
+    case kind::fixed_indegree: {
+        const std::uint32_t pool = no_self ? n_src - 1 : n_src;
+        if (c.n > 0 && pool == 0) throw input_error(file, "projection " + p.name, "no possible source neuron");
+        if (!c.multapses && c.n > pool)
+            throw input_error(file, "projection " + p.name, "in-degree " + std::to_string(c.n) + " exceeds the " +
+                                                              std::to_string(pool) + " possible sources without multapses");
+        return by_target(n_tgt, [&](std::uint32_t t, std::vector<std::uint32_t>& s) {
+            rng::stream r(key, t, 0);
+            if (!c.multapses) return draw_without_replacement(r, n_src, c.n, no_self ? t : n_src, s);
+            for (std::uint32_t k = 0; k < c.n; ++k) {
+                auto src = static_cast<std::uint32_t>(r.uniform() * pool);
+                if (no_self && src >= t) ++src;
+                s.push_back(src);
+            }
+        });
+    }
+    case kind::fixed_outdegree: {
+        const std::uint32_t pool = no_self ? n_tgt - 1 : n_tgt;
+        if (!c.multapses && c.n > pool)
+            throw input_error(file, "projection " + p.name, "out-degree " + std::to_string(c.n) + " exceeds the " +
+                                                              std::to_string(pool) + " possible targets without multapses");
+        // Per source, then stably sorted by target (rows end up ordered by target either way).
+        std::vector<raw_synapse> out;
+        out.reserve(std::size_t{n_src} * c.n);
+        std::vector<std::uint32_t> tg;
+        for (std::uint32_t s = 0; s < n_src; ++s) {
+            rng::stream r(key, s, 1);
+            tg.clear();
+            if (!c.multapses) {
+                draw_without_replacement(r, n_tgt, c.n, no_self ? s : n_tgt, tg);
+            } else {
+                for (std::uint32_t k = 0; k < c.n; ++k) {
+                    auto t = static_cast<std::uint32_t>(r.uniform() * pool);
+                    if (no_self && t >= s) ++t;
+                    tg.push_back(t);
+                }
+            }
+            for (auto t : tg) out.push_back({s, t, 0, 0.0f});
+        }
+        std::stable_sort(out.begin(), out.end(), [](const raw_synapse& a, const raw_synapse& b) { return a.target < b.target; });
+        return out;
+    }
+    case kind::list:
+    case kind::hdf5: {
+        std::vector<std::int64_t> src, tgt;
+        if (c.type == kind::list) {
+            src.assign(c.sources.begin(), c.sources.end());
+            tgt.assign(c.targets.begin(), c.targets.end());
+        } else {
+            h5::reader r(c.file);
+            src = r.read_ints(c.sources_dataset);
+            tgt = r.read_ints(c.targets_dataset);
+            if (src.size() != tgt.size())
+                throw input_error(c.file, c.sources_dataset, "sources and targets datasets differ in length (" +
+                                                                 std::to_string(src.size()) + " vs " + std::to_string(tgt.size()) + ")");
+        }
+        std::vector<raw_synapse> out(src.size());
+        for (std::size_t i = 0; i < src.size(); ++i) {
+            if (src[i] < 0 || src[i] >= n_src || tgt[i] < 0 || tgt[i] >= n_tgt)
+                throw input_error(c.type == kind::hdf5 ? c.file : file, "projection " + p.name + " connection " + std::to_string(i),
+                                  "index pair (" + std::to_string(src[i]) + ", " + std::to_string(tgt[i]) +
+                                      ") out of range for populations of size " + std::to_string(n_src) + " and " +
+                                      std::to_string(n_tgt));
+            out[i] = {static_cast<std::uint32_t>(src[i]), static_cast<std::uint32_t>(tgt[i]), 0, 0.0f};
+        }
+        return out;
+    }
+    }
+    return {};
+}
+} // namespace
+
+std::vector<raw_synapse> generate_synapses(const projection& p, std::uint32_t n_src, std::uint32_t n_tgt, bool same,
+                                           std::uint64_t seed, std::uint32_t index, double dt_ms, const std::string& file) {
+    auto syn = structure(p, n_src, n_tgt, same, key_for(seed, stream_kind::connect, index), file);
+    const std::string where = "projection " + p.name;
+    value_source weight(p.weight, key_for(seed, stream_kind::weight, index), syn.size(), where + " weight");
+    value_source delay(p.delay, key_for(seed, stream_kind::delay, index), syn.size(), where + " delay");
+    tbb::parallel_for(std::size_t{0}, syn.size(), [&](std::size_t i) {
+        syn[i].weight = static_cast<float>(weight(i));
+        const double d = std::round(delay(i) / dt_ms);
+        syn[i].delay = static_cast<std::uint32_t>(std::clamp(d, 1.0, double{max_delay_steps} + 1.0));
+    });
+    for (std::size_t i = 0; i < syn.size(); ++i)
+        if (syn[i].delay > max_delay_steps)
+            throw input_error(file, where + " synapse " + std::to_string(i),
+                              "delay longer than " + std::to_string(max_delay_steps) + " steps");
+    return syn;
+}
+
+} // namespace spikekit::detail

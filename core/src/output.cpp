@@ -1,0 +1,65 @@
+#include "spikekit/core/output.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
+
+#include "h5.hpp"
+#include "spikekit/core/config.hpp"
+#include "spikekit/core/error.hpp"
+
+namespace spikekit {
+
+void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()));
+    try {
+        write(tmp.string());
+        std::error_code ec;
+        fs::rename(tmp, target, ec);
+        if (ec) throw runtime_error(path + ": cannot move the finished file into place: " + ec.message());
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        throw;
+    }
+}
+
+void write_results_hdf5(const std::string& path, const simulation& sim) {
+    write_atomically(path, [&](const std::string& tmp) {
+        h5::writer w(tmp);
+        const double dt = sim.dt_ms();
+        w.group("/spikes");
+        for (const auto& r : sim.spikes()) {
+            const std::string g = "/spikes/" + r.population;
+            std::vector<double> ts(r.steps.size());
+            for (std::size_t i = 0; i < ts.size(); ++i) ts[i] = static_cast<double>(r.steps[i] + 1) * dt;
+            std::vector<std::uint64_t> ids(r.node_ids.begin(), r.node_ids.end());
+            w.write(g + "/timestamps", ts);
+            w.write(g + "/node_ids", ids);
+            w.attr(g, "sorting", "by_time");
+            w.attr(g + "/timestamps", "units", "ms");
+        }
+        for (const auto& t : sim.traces()) {
+            const std::string g = "/report/" + t.population + "/" + t.variable;
+            const std::size_t n = t.node_ids.size();
+            const std::size_t samples = n ? t.values.size() / n : 0;
+            w.write(g + "/data", t.values, {static_cast<hsize_t>(samples), static_cast<hsize_t>(n)});
+            w.attr(g + "/data", "units", t.unit);
+            w.write(g + "/mapping/node_ids", std::vector<std::uint64_t>(t.node_ids.begin(), t.node_ids.end()));
+            const double start = static_cast<double>(t.first_step) * dt;
+            const double step = static_cast<double>(t.interval_steps) * dt;
+            w.write(g + "/mapping/time", std::vector<double>{start, start + static_cast<double>(samples) * step, step});
+        }
+        w.group("/spikekit");
+        w.attr("/spikekit", "version", "0.1.0");
+        w.attr("/spikekit", "config", to_json(sim.description()));
+        w.attr("/spikekit", "dt", dt);
+        w.attr("/spikekit", "t_stop", sim.time_ms());
+        w.attr("/spikekit", "seed", static_cast<double>(sim.description().sim.seed));
+        w.close();
+    });
+}
+
+} // namespace spikekit

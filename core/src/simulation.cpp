@@ -1,0 +1,410 @@
+#include "spikekit/core/simulation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "lowering.hpp"
+#include "spikekit/core/config.hpp"
+#include "spikekit/core/error.hpp"
+#include "synapse_table.hpp"
+
+namespace spikekit {
+using detail::key_for;
+using detail::stream_kind;
+
+namespace {
+constexpr std::uint32_t update_chunk = 1024; // neurons per update task
+
+struct lowered_pop {
+    const population* desc = nullptr;
+    const neuron_model* model = nullptr;
+    std::unique_ptr<neuron_group> group;
+    std::uint32_t size = 0, gid0 = 0;
+    std::uint64_t chan0 = 0;
+    std::uint32_t receptors = 0;
+    std::vector<double> i_ext; // empty unless a current input targets the population
+    std::uint64_t rng_key = 0;
+    std::uint64_t spikes = 0;
+    std::vector<std::size_t> spike_recorders; // indices into impl::spikes
+};
+
+struct poisson_input {
+    std::size_t pop;
+    std::uint32_t receptor;
+    std::vector<std::uint32_t> ids; // sorted; empty = all
+    double lambda, exp_minus_lambda;
+    float weight;
+    std::int64_t start, stop;
+    std::uint64_t key;
+};
+
+struct current_input {
+    std::size_t pop;
+    const input* desc;
+    std::int64_t start, stop;
+};
+
+struct update_task {
+    std::size_t pop;
+    std::uint32_t begin, end;
+};
+
+std::int64_t to_steps(double ms, double dt) { return static_cast<std::int64_t>(std::llround(ms / dt)); }
+
+std::vector<std::uint32_t> sorted_ids(const neuron_selection& s) {
+    auto v = s.ids;
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+}
+} // namespace
+
+struct simulation::impl {
+    network_description desc;
+    unsigned threads = 1;
+    double dt = 0.1;
+    std::int64_t step = 0;
+    double build_s = 0.0;
+    std::vector<lowered_pop> pops;
+    std::vector<poisson_input> poisson;
+    std::vector<current_input> currents;
+    std::vector<std::int64_t> current_changes; // sorted steps at which some current changes
+    std::vector<update_task> tasks;
+    detail::synapse_table syn;
+    std::vector<float> ring;
+    std::vector<std::vector<std::uint32_t>> task_spikes;
+    std::vector<std::uint32_t> step_spikes;
+    std::vector<std::uint32_t> out_degree; // per global id
+    std::uint64_t events = 0;
+    std::vector<recorded_spikes> spikes;
+    std::vector<std::vector<std::uint8_t>> spike_masks; // per spike recorder; empty = all
+    std::vector<recorded_trace> traces;
+    std::vector<std::pair<std::size_t, std::size_t>> trace_src; // (pop, state var index)
+    std::unique_ptr<tbb::task_arena> arena;
+
+    template <class F>
+    void parallel(std::size_t n, F&& f) {
+        if (!arena || n < 2) {
+            for (std::size_t i = 0; i < n; ++i) f(i);
+            return;
+        }
+        arena->execute([&] { tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { f(i); }); });
+    }
+
+    void lower_populations(const model_registry& models);
+    void lower_initial_state();
+    void lower_projections();
+    void lower_inputs();
+    void lower_recorders();
+    void one_step();
+    void apply_poisson(const update_task& t, float* const* in);
+    void refresh_currents();
+    void record_traces();
+};
+
+void simulation::impl::lower_populations(const model_registry& models) {
+    std::uint32_t gid = 0;
+    std::uint64_t chan = 0;
+    for (const auto& p : desc.populations) {
+        lowered_pop lp;
+        lp.desc = &p;
+        lp.model = models.find(p.model);
+        lp.size = p.size;
+        lp.gid0 = gid;
+        lp.chan0 = chan;
+        lp.receptors = static_cast<std::uint32_t>(lp.model->receptors().size());
+        lp.group = lp.model->lower(with_defaults(lp.model->params(), p.params), p.size, dt, p.spike_times);
+        lp.rng_key = key_for(desc.sim.seed, stream_kind::source, static_cast<std::uint32_t>(pops.size()));
+        if (std::uint64_t{gid} + p.size > UINT32_MAX) throw input_error(desc.source_file, "populations", "more than 2^32 neurons");
+        gid += p.size;
+        chan += std::uint64_t{lp.receptors} * p.size;
+        for (std::uint32_t b = 0; b < p.size; b += update_chunk)
+            tasks.push_back({pops.size(), b, std::min(p.size, b + update_chunk)});
+        pops.push_back(std::move(lp));
+    }
+    syn.channels = std::max<std::uint64_t>(chan, 1);
+}
+
+void simulation::impl::lower_initial_state() {
+    for (std::size_t pi = 0; pi < pops.size(); ++pi) {
+        auto& lp = pops[pi];
+        for (const auto& [var, spec] : lp.desc->initial) {
+            const auto vi = static_cast<std::size_t>(lp.model->state_index(var));
+            detail::value_source src(spec, key_for(desc.sim.seed, stream_kind::initial, static_cast<std::uint32_t>(pi * 64 + vi)),
+                                     lp.size, "populations[" + std::to_string(pi) + "].initial." + var);
+            for (std::uint32_t i = 0; i < lp.size; ++i) lp.group->set(vi, i, src(i));
+        }
+    }
+}
+
+// Generate every projection, then a counting sort into rows (source, block), stable so each row keeps
+// projection order and, within a projection, the generation order (by target).
+void simulation::impl::lower_projections() {
+    struct staged {
+        std::vector<detail::raw_synapse> syn;
+        std::uint32_t gid0;
+        std::uint64_t chan_base;
+    };
+    std::vector<staged> parts;
+    std::uint32_t max_delay = 1;
+    std::uint64_t total = 0;
+    for (std::size_t k = 0; k < desc.projections.size(); ++k) {
+        const auto& p = desc.projections[k];
+        std::size_t si = 0, ti = 0;
+        for (std::size_t i = 0; i < pops.size(); ++i) {
+            if (pops[i].desc->name == p.source) si = i;
+            if (pops[i].desc->name == p.target) ti = i;
+        }
+        auto raw = detail::generate_synapses(p, pops[si].size, pops[ti].size, si == ti, desc.sim.seed,
+                                             static_cast<std::uint32_t>(k), dt, desc.source_file);
+        for (const auto& r : raw) max_delay = std::max(max_delay, r.delay);
+        total += raw.size();
+        const auto r = static_cast<std::uint64_t>(pops[ti].model->receptor_index(p.receptor));
+        parts.push_back({std::move(raw), pops[si].gid0, pops[ti].chan0 + r * pops[ti].size});
+    }
+    const std::uint64_t n_src = pops.empty() ? 0 : pops.back().gid0 + pops.back().size;
+    syn.slots = max_delay + 1;
+    if (syn.channels * syn.slots >= (std::uint64_t{1} << 32))
+        throw input_error(desc.source_file, "projections",
+                          "network too large: input channels x (max delay + 1) exceeds 2^32");
+    const double fanout = n_src ? static_cast<double>(total) / static_cast<double>(n_src) : 0.0;
+    syn.blocks = static_cast<std::uint32_t>(std::clamp(std::lround(fanout / 16.0), 1L, 64L));
+    syn.blocks = static_cast<std::uint32_t>(std::min<std::uint64_t>(syn.blocks, syn.channels));
+    syn.row_start.assign(n_src * syn.blocks + 1, 0);
+    for (const auto& part : parts)
+        for (const auto& r : part.syn)
+            ++syn.row_start[(part.gid0 + r.source) * std::uint64_t{syn.blocks} + syn.block_of(part.chan_base + r.target) + 1];
+    std::partial_sum(syn.row_start.begin(), syn.row_start.end(), syn.row_start.begin());
+    syn.key.resize(total);
+    syn.weight.resize(total);
+    std::vector<std::uint64_t> cursor(syn.row_start.begin(), syn.row_start.end() - 1);
+    for (auto& part : parts) {
+        for (const auto& r : part.syn) {
+            const std::uint64_t chan = part.chan_base + r.target;
+            const auto pos = cursor[(part.gid0 + r.source) * std::uint64_t{syn.blocks} + syn.block_of(chan)]++;
+            syn.key[pos] = static_cast<std::uint32_t>(std::uint64_t{r.delay} * syn.channels + chan);
+            syn.weight[pos] = r.weight;
+        }
+        std::vector<detail::raw_synapse>().swap(part.syn);
+    }
+    ring.assign(syn.channels * syn.slots, 0.0f);
+    out_degree.assign(n_src, 0);
+    for (std::uint64_t g = 0; g < n_src; ++g)
+        out_degree[g] = static_cast<std::uint32_t>(syn.row_start[(g + 1) * syn.blocks] - syn.row_start[g * syn.blocks]);
+}
+
+void simulation::impl::lower_inputs() {
+    for (std::size_t k = 0; k < desc.inputs.size(); ++k) {
+        const auto& in = desc.inputs[k];
+        std::size_t pi = 0;
+        for (std::size_t i = 0; i < pops.size(); ++i)
+            if (pops[i].desc->name == in.target) pi = i;
+        const std::int64_t start = to_steps(in.start_ms, dt);
+        const std::int64_t stop = in.stop_ms ? to_steps(*in.stop_ms, dt) : INT64_MAX;
+        if (in.type == input::kind::poisson) {
+            const double lambda = in.rate_hz * dt * 1e-3;
+            poisson.push_back({pi, static_cast<std::uint32_t>(pops[pi].model->receptor_index(in.receptor)),
+                               in.neurons.all ? std::vector<std::uint32_t>{} : sorted_ids(in.neurons), lambda,
+                               std::exp(-lambda), static_cast<float>(in.weight), start, stop,
+                               key_for(desc.sim.seed, stream_kind::input, static_cast<std::uint32_t>(k))});
+        } else {
+            currents.push_back({pi, &in, start, stop});
+            pops[pi].i_ext.assign(pops[pi].size, 0.0);
+            current_changes.push_back(start);
+            if (stop != INT64_MAX) current_changes.push_back(stop);
+            for (const auto& [t, a] : in.steps) current_changes.push_back(to_steps(t, dt));
+        }
+    }
+    std::sort(current_changes.begin(), current_changes.end());
+    current_changes.erase(std::unique(current_changes.begin(), current_changes.end()), current_changes.end());
+    for (auto& lp : pops)
+        if (lp.i_ext.empty()) lp.group->enable_event_driven();
+}
+
+void simulation::impl::lower_recorders() {
+    for (const auto& r : desc.spike_recorders) {
+        std::size_t pi = 0;
+        for (std::size_t i = 0; i < pops.size(); ++i)
+            if (pops[i].desc->name == r.population) pi = i;
+        std::vector<std::uint8_t> mask;
+        if (!r.neurons.all) {
+            mask.assign(pops[pi].size, 0);
+            for (auto id : r.neurons.ids) mask[id] = 1;
+        }
+        pops[pi].spike_recorders.push_back(spikes.size());
+        spikes.push_back({r.population, {}, {}});
+        spike_masks.push_back(std::move(mask));
+    }
+    for (const auto& r : desc.state_recorders) {
+        std::size_t pi = 0;
+        for (std::size_t i = 0; i < pops.size(); ++i)
+            if (pops[i].desc->name == r.population) pi = i;
+        std::vector<std::uint32_t> ids = r.neurons.all ? std::vector<std::uint32_t>(pops[pi].size) : r.neurons.ids;
+        if (r.neurons.all) std::iota(ids.begin(), ids.end(), 0u);
+        for (const auto& v : r.variables) {
+            const auto vi = static_cast<std::size_t>(pops[pi].model->state_index(v));
+            recorded_trace t;
+            t.population = r.population;
+            t.variable = v;
+            t.unit = std::string(pops[pi].model->state()[vi].unit);
+            t.node_ids = ids;
+            t.interval_steps = std::max<std::int64_t>(1, to_steps(r.interval_ms, dt));
+            traces.push_back(std::move(t));
+            trace_src.emplace_back(pi, vi);
+        }
+    }
+}
+
+void simulation::impl::refresh_currents() {
+    if (!std::binary_search(current_changes.begin(), current_changes.end(), step)) return;
+    for (auto& lp : pops)
+        if (!lp.i_ext.empty()) std::fill(lp.i_ext.begin(), lp.i_ext.end(), 0.0);
+    for (const auto& c : currents) {
+        if (step < c.start || step >= c.stop) continue;
+        double a = c.desc->amplitude;
+        for (const auto& [t, amp] : c.desc->steps)
+            if (to_steps(t, dt) <= step) a = amp;
+        auto& ext = pops[c.pop].i_ext;
+        if (c.desc->neurons.all) {
+            for (auto& x : ext) x += a;
+        } else {
+            for (auto id : c.desc->neurons.ids) ext[id] += a;
+        }
+    }
+}
+
+void simulation::impl::apply_poisson(const update_task& t, float* const* in) {
+    for (const auto& pin : poisson) {
+        if (pin.pop != t.pop || step < pin.start || step >= pin.stop) continue;
+        float* dst = in[pin.receptor];
+        const std::uint32_t gid0 = pops[t.pop].gid0;
+        auto draw = [&](std::uint32_t i) {
+            rng::stream r(pin.key, gid0 + i, static_cast<std::uint64_t>(step));
+            const auto k = r.poisson(pin.lambda, pin.exp_minus_lambda);
+            if (k) dst[i] += static_cast<float>(k) * pin.weight;
+        };
+        if (pin.ids.empty()) {
+            for (std::uint32_t i = t.begin; i < t.end; ++i) draw(i);
+        } else {
+            auto lo = std::lower_bound(pin.ids.begin(), pin.ids.end(), t.begin);
+            for (; lo != pin.ids.end() && *lo < t.end; ++lo) draw(*lo);
+        }
+    }
+}
+
+void simulation::impl::record_traces() {
+    for (std::size_t k = 0; k < traces.size(); ++k) {
+        auto& tr = traces[k];
+        if (step % tr.interval_steps != 0) continue;
+        if (tr.values.empty()) tr.first_step = step;
+        const auto [pi, vi] = trace_src[k];
+        for (auto id : tr.node_ids) tr.values.push_back(static_cast<float>(pops[pi].group->get(vi, id, step)));
+    }
+}
+
+// One step of the kernel.
+//  U: every update task (a chunk of one population) adds its external inputs into the current ring slot,
+//     advances its neurons from t to t + dt and lists its spikes. Tasks touch disjoint neurons and channels.
+//  G: the task lists are concatenated in task order, i.e. by ascending global id.
+//  D: every delivery block walks the spikes in that order and adds their synapses into later slots (delay
+//     >= 1 step, so never into the slot being read in U). Blocks touch disjoint channels.
+// Sums into a channel therefore always happen in the same order, whatever the number of threads.
+void simulation::impl::one_step() {
+    record_traces();
+    refresh_currents();
+    const std::uint32_t slot = static_cast<std::uint32_t>(step % syn.slots);
+    float* const base = ring.data() + std::uint64_t{slot} * syn.channels;
+    parallel(tasks.size(), [&](std::size_t ti) {
+        const auto& t = tasks[ti];
+        auto& lp = pops[t.pop];
+        float* in[16];
+        for (std::uint32_t r = 0; r < lp.receptors && r < 16; ++r) in[r] = base + lp.chan0 + std::uint64_t{r} * lp.size;
+        apply_poisson(t, in);
+        step_args a;
+        a.step = step;
+        a.input = in;
+        a.i_ext = lp.i_ext.empty() ? nullptr : lp.i_ext.data();
+        a.rng_key = lp.rng_key;
+        task_spikes[ti].clear();
+        lp.group->step(a, t.begin, t.end, task_spikes[ti]);
+    });
+    step_spikes.clear();
+    for (std::size_t ti = 0; ti < tasks.size(); ++ti) {
+        auto& lp = pops[tasks[ti].pop];
+        lp.spikes += task_spikes[ti].size();
+        for (auto id : task_spikes[ti]) {
+            step_spikes.push_back(lp.gid0 + id);
+            events += out_degree[lp.gid0 + id];
+            for (auto ri : lp.spike_recorders)
+                if (spike_masks[ri].empty() || spike_masks[ri][id]) {
+                    spikes[ri].node_ids.push_back(id);
+                    spikes[ri].steps.push_back(step);
+                }
+        }
+    }
+    if (!step_spikes.empty() && syn.size() > 0)
+        parallel(syn.blocks, [&](std::size_t b) {
+            syn.deliver(static_cast<std::uint32_t>(b), step_spikes, slot, ring.data());
+        });
+    ++step;
+}
+
+simulation::simulation(const network_description& d, const model_registry& models, unsigned threads)
+    : p_(std::make_unique<impl>()) {
+    const auto t0 = std::chrono::steady_clock::now();
+    validate(d, models);
+    auto& s = *p_;
+    s.desc = d;
+    s.dt = d.sim.dt_ms;
+    s.threads = threads ? threads : std::max(1u, d.sim.threads);
+    if (s.threads > 1) s.arena = std::make_unique<tbb::task_arena>(static_cast<int>(s.threads));
+    s.lower_populations(models);
+    s.lower_initial_state();
+    if (s.arena)
+        s.arena->execute([&] { s.lower_projections(); });
+    else
+        s.lower_projections();
+    s.lower_inputs();
+    s.lower_recorders();
+    s.task_spikes.resize(s.tasks.size());
+    s.build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+simulation::~simulation() = default;
+
+void simulation::run(double duration_ms, const std::function<void(double)>& progress) {
+    if (duration_ms < 0) throw input_error(p_->desc.source_file, "duration", "expected a duration >= 0 ms");
+    const std::int64_t n = to_steps(duration_ms, p_->dt);
+    const std::int64_t report_every = std::max<std::int64_t>(1, n / 200);
+    for (std::int64_t k = 0; k < n; ++k) {
+        p_->one_step();
+        if (progress && (k + 1) % report_every == 0) progress(static_cast<double>(k + 1) / static_cast<double>(n));
+    }
+}
+
+double simulation::dt_ms() const { return p_->dt; }
+std::int64_t simulation::steps_done() const { return p_->step; }
+std::uint64_t simulation::neurons() const {
+    return p_->pops.empty() ? 0 : std::uint64_t{p_->pops.back().gid0} + p_->pops.back().size;
+}
+std::uint64_t simulation::synapses() const { return p_->syn.size(); }
+std::uint64_t simulation::synapse_bytes() const { return p_->syn.bytes(); }
+std::uint64_t simulation::synaptic_events() const { return p_->events; }
+double simulation::build_seconds() const { return p_->build_s; }
+unsigned simulation::threads() const { return p_->threads; }
+std::vector<population_stats> simulation::population_statistics() const {
+    std::vector<population_stats> out;
+    for (const auto& lp : p_->pops) out.push_back({lp.desc->name, lp.size, lp.spikes});
+    return out;
+}
+std::uint64_t simulation::neuron_updates(std::size_t population) const { return p_->pops.at(population).group->updates(); }
+const std::vector<recorded_spikes>& simulation::spikes() const { return p_->spikes; }
+const std::vector<recorded_trace>& simulation::traces() const { return p_->traces; }
+const network_description& simulation::description() const { return p_->desc; }
+
+} // namespace spikekit

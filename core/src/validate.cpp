@@ -1,0 +1,166 @@
+// Checks across sections of a description, against the model tables. Messages carry the JSON path the
+// value came from, so they read the same whether the description came from a file or from code.
+#include <cmath>
+
+#include "spikekit/core/config.hpp"
+#include "spikekit/core/error.hpp"
+
+namespace spikekit {
+namespace {
+
+struct checker {
+    const network_description& d;
+    const model_registry& models;
+
+    [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+        throw input_error(d.source_file, where, what);
+    }
+    std::string at(const char* section, std::size_t i) const { return std::string(section) + "[" + std::to_string(i) + "]"; }
+
+    const population& pop(const std::string& where, const std::string& name) const {
+        const population* p = d.find_population(name);
+        if (!p) fail(where, "unknown population '" + name + "'");
+        return *p;
+    }
+    const neuron_model& model(const std::string& where, const population& p) const {
+        const neuron_model* m = models.find(p.model);
+        if (!m) fail(where, "unknown neuron model '" + p.model + "'");
+        return *m;
+    }
+    void selection(const std::string& where, const neuron_selection& s, const population& p) const {
+        for (auto id : s.ids)
+            if (id >= p.size)
+                fail(where, "neuron index " + std::to_string(id) + " is out of range for population '" + p.name +
+                                "' of size " + std::to_string(p.size));
+    }
+    void per_item(const std::string& where, const value_spec& v, std::size_t n, const char* what) const {
+        if (v.type == value_spec::kind::list && v.values.size() != n)
+            fail(where, "expected " + std::to_string(n) + " values (one per " + what + "), got " +
+                            std::to_string(v.values.size()));
+    }
+
+    void populations() const {
+        for (std::size_t i = 0; i < d.populations.size(); ++i) {
+            const auto& p = d.populations[i];
+            const auto w = at("populations", i);
+            for (std::size_t k = 0; k < i; ++k)
+                if (d.populations[k].name == p.name) fail(w + ".name", "duplicate population name '" + p.name + "'");
+            const neuron_model* m = models.find(p.model);
+            if (!m) fail(w + ".model", "unknown neuron model '" + p.model + "'");
+            for (const auto& [k, v] : p.params) {
+                const param_info* info = find_param(m->params(), k);
+                if (!info) fail(w + ".params." + k, "unknown parameter '" + k + "' of model " + p.model);
+                if (auto msg = check_range(*info, v); !msg.empty()) fail(w + ".params." + k, msg);
+            }
+            if (auto msg = m->check(with_defaults(m->params(), p.params)); !msg.empty()) fail(w + ".params", msg);
+            for (const auto& [k, v] : p.initial) {
+                if (m->state_index(k) < 0) fail(w + ".initial." + k, "unknown state variable '" + k + "'");
+                per_item(w + ".initial." + k, v, p.size, "neuron");
+            }
+            if (p.model == "spike_source" && !p.spike_times.empty() && p.spike_times.size() != p.size)
+                fail(w + ".spike_times", "expected " + std::to_string(p.size) + " lists of spike times (one per neuron), got " +
+                                             std::to_string(p.spike_times.size()));
+            if (p.model != "spike_source" && !p.spike_times.empty())
+                fail(w + ".spike_times", "only model spike_source takes spike_times");
+            for (std::size_t n = 0; n < p.spike_times.size(); ++n)
+                for (std::size_t k = 0; k < p.spike_times[n].size(); ++k) {
+                    const double t = p.spike_times[n][k];
+                    if (t < 0 || (k > 0 && t < p.spike_times[n][k - 1]))
+                        fail(w + ".spike_times[" + std::to_string(n) + "][" + std::to_string(k) + "]",
+                             "expected non-negative spike times in increasing order");
+                }
+        }
+    }
+
+    void projections() const {
+        for (std::size_t i = 0; i < d.projections.size(); ++i) {
+            const auto& p = d.projections[i];
+            const auto w = at("projections", i);
+            const auto& src = pop(w + ".source", p.source);
+            const auto& tgt = pop(w + ".target", p.target);
+            const neuron_model& m = model(w + ".target", tgt);
+            const auto ri = m.receptor_index(p.receptor);
+            if (ri < 0) fail(w + ".receptor", "unknown receptor '" + p.receptor + "' of model " + tgt.model);
+            const auto& c = p.conn;
+            using k = connectivity::kind;
+            if (c.type == k::one_to_one && src.size != tgt.size)
+                fail(w + ".connectivity", "one_to_one needs populations of equal size, got " + std::to_string(src.size) +
+                                              " and " + std::to_string(tgt.size));
+            if (c.type == k::fixed_indegree && !c.multapses && c.n > src.size)
+                fail(w + ".connectivity.n", "an in-degree of " + std::to_string(c.n) + " without multapses needs at least as many sources, got " +
+                                                std::to_string(src.size));
+            if (c.type == k::fixed_outdegree && !c.multapses && c.n > tgt.size)
+                fail(w + ".connectivity.n", "an out-degree of " + std::to_string(c.n) + " without multapses needs at least as many targets, got " +
+                                                std::to_string(tgt.size));
+            for (std::size_t s = 0; s < c.sources.size(); ++s) {
+                if (c.sources[s] >= src.size)
+                    fail(w + ".connectivity.sources[" + std::to_string(s) + "]", "source index " + std::to_string(c.sources[s]) +
+                                                                                    " out of range for population of size " + std::to_string(src.size));
+                if (c.targets[s] >= tgt.size)
+                    fail(w + ".connectivity.targets[" + std::to_string(s) + "]", "target index " + std::to_string(c.targets[s]) +
+                                                                                    " out of range for population of size " + std::to_string(tgt.size));
+            }
+            if (!m.receptors()[static_cast<std::size_t>(ri)].sign_free) {
+                const auto& wt = p.weight;
+                const bool negative = (wt.type == value_spec::kind::constant && wt.value < 0) ||
+                                      (wt.type == value_spec::kind::uniform && wt.low < 0);
+                if (negative) fail(w + ".weight", "receptor '" + p.receptor + "' takes conductances: expected weights >= 0");
+            }
+            if (m.receptors()[static_cast<std::size_t>(ri)].integer_weights) {
+                const auto& wt = p.weight;
+                bool whole = wt.type == value_spec::kind::constant ? std::floor(wt.value) == wt.value
+                                                                   : wt.type != value_spec::kind::uniform && wt.type != value_spec::kind::normal;
+                for (double v : wt.values) whole = whole && std::floor(v) == v;
+                if (!whole) fail(w + ".weight", "model " + tgt.model + " takes whole-number weights (integer arithmetic)");
+            }
+            const auto& dl = p.delay;
+            const double min_delay = dl.type == value_spec::kind::constant  ? dl.value
+                                     : dl.type == value_spec::kind::uniform ? dl.low
+                                     : dl.type == value_spec::kind::normal  ? dl.min.value_or(-1.0)
+                                                                            : d.sim.dt_ms;
+            if (min_delay < d.sim.dt_ms - 1e-9 * d.sim.dt_ms)
+                fail(w + ".delay", "expected delays >= dt (" + std::to_string(d.sim.dt_ms) +
+                                       " ms); a normal distribution needs 'min' >= dt");
+            if (p.plasticity)
+                fail(w + ".plasticity", "plasticity rule '" + p.plasticity->rule + "' is not available in this build");
+        }
+    }
+
+    void inputs_and_recorders() const {
+        for (std::size_t i = 0; i < d.inputs.size(); ++i) {
+            const auto& in = d.inputs[i];
+            const auto w = at("inputs", i);
+            const auto& p = pop(w + ".target", in.target);
+            selection(w + ".neurons", in.neurons, p);
+            if (in.stop_ms && *in.stop_ms < in.start_ms) fail(w + ".stop", "expected stop >= start");
+            if (in.type == input::kind::poisson && in.rate_hz * d.sim.dt_ms * 1e-3 > 1000)
+                fail(w + ".rate", "expected fewer than 1000 events per step per neuron");
+            if (in.type == input::kind::current && model(w + ".target", p).is_source())
+                fail(w + ".target", "population '" + p.name + "' is a spike source and takes no current");
+        }
+        for (std::size_t i = 0; i < d.spike_recorders.size(); ++i) {
+            const auto w = at("record.spikes", i);
+            selection(w + ".neurons", d.spike_recorders[i].neurons, pop(w + ".population", d.spike_recorders[i].population));
+        }
+        for (std::size_t i = 0; i < d.state_recorders.size(); ++i) {
+            const auto& r = d.state_recorders[i];
+            const auto w = at("record.state", i);
+            const auto& p = pop(w + ".population", r.population);
+            selection(w + ".neurons", r.neurons, p);
+            const auto& m = model(w + ".population", p);
+            for (std::size_t v = 0; v < r.variables.size(); ++v)
+                if (m.state_index(r.variables[v]) < 0)
+                    fail(w + ".variables[" + std::to_string(v) + "]", "unknown state variable '" + r.variables[v] + "' of model " + p.model);
+        }
+    }
+};
+} // namespace
+
+void validate(const network_description& d, const model_registry& models) {
+    checker c{d, models};
+    c.populations();
+    c.projections();
+    c.inputs_and_recorders();
+}
+
+} // namespace spikekit

@@ -1,0 +1,217 @@
+// lif_exp and lif_cond_exp: LIF neurons with exponentially decaying synaptic currents or conductances.
+//
+// lif_exp (NEST iaf_psc_exp; Brette et al. 2007 CUBA):
+//   C_m dV/dt = -C_m (V - E_L)/tau_m + I_ex + I_in + I_e + I_ext
+//   dI_x/dt = -I_x / tau_syn_x;  a spike of weight w [pA] adds w to I_x (w < 0 for inhibition)
+//   Linear: integrated exactly with the propagator matrix of the step (Rotter & Diesmann 1999).
+//
+// lif_cond_exp (NEST iaf_cond_exp; Brette et al. 2007 COBA):
+//   C_m dV/dt = -g_L (V - E_L) - g_ex (V - E_ex) - g_in (V - E_in) + I_e + I_ext
+//   dg_x/dt = -g_x / tau_syn_x;  a spike of weight w [nS] adds w to g_x (w >= 0)
+//   V is bilinear in (V, g), so it is integrated by exponential Euler: over a step each conductance is
+//   replaced by its exact mean over the step, g tau/h (1 - exp(-h/tau)), and V relaxes exactly toward the
+//   resulting steady state V_inf with time constant C_m / g_tot (second order in h); the conductances
+//   decay exactly.
+//
+// Both: V >= V_th -> spike, V = V_reset, V held for t_ref while the synaptic variables keep evolving.
+// Order within a step (as NEST): V is advanced with the synaptic state at the start of the step, then the
+// synaptic variables decay and receive the spikes arriving in this step, then the threshold is tested.
+#include <algorithm>
+
+#include "model_base.hpp"
+#include "spikekit/neurons/models.hpp"
+
+namespace spikekit::neurons::detail {
+namespace {
+
+// Propagator from a synaptic current (decaying with tau_s) to V, over h, for a membrane with tau_m and C:
+// tau_m tau_s / (C (tau_s - tau_m)) (exp(-h/tau_s) - exp(-h/tau_m)), written to stay accurate when
+// tau_s ~ tau_m (limit h/C exp(-h/tau_m)).
+double p21(double tau_m, double tau_s, double c, double h) {
+    const double x = 1.0 / tau_m - 1.0 / tau_s;
+    const double f = std::abs(x * h) < 1e-12 ? h : std::expm1(h * x) / x;
+    return std::exp(-h / tau_m) * f / c;
+}
+
+std::string check_reset(const param_map& p) {
+    if (param(p, "V_reset") >= param(p, "V_th")) return "expected V_reset < V_th";
+    return {};
+}
+
+constexpr state_info cuba_state[] = {{"V_m", "mV", "membrane potential"},
+                                     {"I_syn_ex", "pA", "excitatory synaptic current"},
+                                     {"I_syn_in", "pA", "inhibitory synaptic current"}};
+constexpr receptor_info cuba_receptors[] = {{"exc", "pA", "current jump, decays with tau_syn_ex"},
+                                            {"inh", "pA", "current jump (negative for inhibition), decays with tau_syn_in"}};
+constexpr state_info coba_state[] = {{"V_m", "mV", "membrane potential"},
+                                     {"g_ex", "nS", "excitatory conductance"},
+                                     {"g_in", "nS", "inhibitory conductance"}};
+constexpr receptor_info coba_receptors[] = {{"exc", "nS", "conductance jump toward E_ex, decays with tau_syn_ex", false},
+                                            {"inh", "nS", "conductance jump toward E_in, decays with tau_syn_in", false}};
+} // namespace
+
+struct lif_exp_group final : soa_group {
+    static constexpr std::string_view name = "lif_exp";
+    static constexpr std::string_view doc =
+        "LIF with exponential current synapses (NEST iaf_psc_exp; Brette 2007 CUBA).\n"
+        "  C_m dV/dt = -C_m (V - E_L)/tau_m + I_syn_ex + I_syn_in + I_e + I_ext\n"
+        "  dI_syn_x/dt = -I_syn_x/tau_syn_x; a spike of weight w [pA] adds w to I_syn_x.\n"
+        "  Exact integration (propagator matrix).";
+    static constexpr param_info params[] = {
+        {"C_m", "pF", 250.0, 0.0, unbounded, "membrane capacitance", false, true},
+        {"tau_m", "ms", 10.0, 0.0, unbounded, "membrane time constant", false, true},
+        {"tau_syn_ex", "ms", 2.0, 0.0, unbounded, "excitatory synaptic time constant", false, true},
+        {"tau_syn_in", "ms", 2.0, 0.0, unbounded, "inhibitory synaptic time constant", false, true},
+        {"E_L", "mV", -70.0, -unbounded, unbounded, "resting potential"},
+        {"V_th", "mV", -55.0, -unbounded, unbounded, "spike threshold"},
+        {"V_reset", "mV", -70.0, -unbounded, unbounded, "reset potential"},
+        {"t_ref", "ms", 2.0, 0.0, 1e6, "refractory period"},
+        {"I_e", "pA", 0.0, -unbounded, unbounded, "constant external current"},
+    };
+    static constexpr auto& state = cuba_state;
+    static constexpr auto& receptors = cuba_receptors;
+    static constexpr bool source = false;
+    static std::string check(const param_map& p) { return check_reset(p); }
+
+    lif_exp_group(const param_map& p, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
+        : soa_group(cuba_state, n) {
+        const double tau_m = param(p, "tau_m"), c = param(p, "C_m");
+        const double te = param(p, "tau_syn_ex"), ti = param(p, "tau_syn_in");
+        e_l_ = param(p, "E_L");
+        v_th_ = param(p, "V_th");
+        v_reset_ = param(p, "V_reset");
+        i_e_ = param(p, "I_e");
+        n_ref_ = steps_of(param(p, "t_ref"), dt);
+        p22_ = std::exp(-dt / tau_m);
+        p20_ = tau_m / c * (1.0 - p22_);
+        p11e_ = std::exp(-dt / te);
+        p11i_ = std::exp(-dt / ti);
+        p21e_ = p21(tau_m, te, c, dt);
+        p21i_ = p21(tau_m, ti, c, dt);
+        std::fill(vars_[0].begin(), vars_[0].end(), e_l_);
+    }
+
+    void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
+        float* in_e = a.input[0];
+        float* in_i = a.input[1];
+        double* v = vars_[0].data();
+        double* ie = vars_[1].data();
+        double* ii = vars_[2].data();
+        const std::int64_t* ref = ref_end_.data();
+        const double* ext = a.i_ext;
+        const std::int64_t s = a.step;
+        updates_ += end - begin;
+        for (std::uint32_t i = begin; i < end; ++i) {
+            const double cur = i_e_ + (ext ? ext[i] : 0.0);
+            const double vn = e_l_ + (v[i] - e_l_) * p22_ + p20_ * cur + p21e_ * ie[i] + p21i_ * ii[i];
+            v[i] = s < ref[i] ? v[i] : vn;
+            ie[i] = ie[i] * p11e_ + static_cast<double>(in_e[i]);
+            ii[i] = ii[i] * p11i_ + static_cast<double>(in_i[i]);
+            in_e[i] = 0.0f;
+            in_i[i] = 0.0f;
+        }
+        for (std::uint32_t i = begin; i < end; ++i)
+            if (v[i] >= v_th_ && s >= ref[i]) {
+                v[i] = v_reset_;
+                ref_end_[i] = s + 1 + n_ref_;
+                spikes.push_back(i);
+            }
+    }
+
+private:
+    double e_l_, v_th_, v_reset_, i_e_, p22_, p20_, p11e_, p11i_, p21e_, p21i_;
+    std::int64_t n_ref_;
+};
+
+struct lif_cond_exp_group final : soa_group {
+    static constexpr std::string_view name = "lif_cond_exp";
+    static constexpr std::string_view doc =
+        "LIF with exponential conductance synapses (NEST iaf_cond_exp; Brette 2007 COBA).\n"
+        "  C_m dV/dt = -g_L (V - E_L) - g_ex (V - E_ex) - g_in (V - E_in) + I_e + I_ext\n"
+        "  dg_x/dt = -g_x/tau_syn_x; a spike of weight w [nS] adds w to g_x.\n"
+        "  Exponential Euler for V (conductances held over a step), exact decay of g.";
+    static constexpr param_info params[] = {
+        {"C_m", "pF", 250.0, 0.0, unbounded, "membrane capacitance", false, true},
+        {"g_L", "nS", 16.6667, 0.0, unbounded, "leak conductance", false, true},
+        {"E_L", "mV", -70.0, -unbounded, unbounded, "leak reversal potential"},
+        {"E_ex", "mV", 0.0, -unbounded, unbounded, "excitatory reversal potential"},
+        {"E_in", "mV", -85.0, -unbounded, unbounded, "inhibitory reversal potential"},
+        {"tau_syn_ex", "ms", 0.2, 0.0, unbounded, "excitatory synaptic time constant", false, true},
+        {"tau_syn_in", "ms", 2.0, 0.0, unbounded, "inhibitory synaptic time constant", false, true},
+        {"V_th", "mV", -55.0, -unbounded, unbounded, "spike threshold"},
+        {"V_reset", "mV", -60.0, -unbounded, unbounded, "reset potential"},
+        {"t_ref", "ms", 2.0, 0.0, 1e6, "refractory period"},
+        {"I_e", "pA", 0.0, -unbounded, unbounded, "constant external current"},
+    };
+    static constexpr auto& state = coba_state;
+    static constexpr auto& receptors = coba_receptors;
+    static constexpr bool source = false;
+    static std::string check(const param_map& p) { return check_reset(p); }
+
+    lif_cond_exp_group(const param_map& p, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
+        : soa_group(coba_state, n) {
+        c_ = param(p, "C_m");
+        g_l_ = param(p, "g_L");
+        e_l_ = param(p, "E_L");
+        e_ex_ = param(p, "E_ex");
+        e_in_ = param(p, "E_in");
+        v_th_ = param(p, "V_th");
+        v_reset_ = param(p, "V_reset");
+        i_e_ = param(p, "I_e");
+        h_ = dt;
+        n_ref_ = steps_of(param(p, "t_ref"), dt);
+        p_ex_ = std::exp(-dt / param(p, "tau_syn_ex"));
+        p_in_ = std::exp(-dt / param(p, "tau_syn_in"));
+        mean_ex_ = param(p, "tau_syn_ex") / dt * (1.0 - p_ex_);
+        mean_in_ = param(p, "tau_syn_in") / dt * (1.0 - p_in_);
+        std::fill(vars_[0].begin(), vars_[0].end(), e_l_);
+    }
+
+    void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
+        float* in_e = a.input[0];
+        float* in_i = a.input[1];
+        double* v = vars_[0].data();
+        double* ge = vars_[1].data();
+        double* gi = vars_[2].data();
+        const std::int64_t* ref = ref_end_.data();
+        const double* ext = a.i_ext;
+        const std::int64_t s = a.step;
+        updates_ += end - begin;
+        for (std::uint32_t i = begin; i < end; ++i) {
+            const double cur = i_e_ + (ext ? ext[i] : 0.0);
+            const double gex = ge[i] * mean_ex_, gin = gi[i] * mean_in_;
+            const double g = g_l_ + gex + gin;
+            if (s >= ref[i]) {
+                if (g > 1e-12 * g_l_) {
+                    const double v_inf = (g_l_ * e_l_ + gex * e_ex_ + gin * e_in_ + cur) / g;
+                    v[i] = v_inf + (v[i] - v_inf) * std::exp(-h_ * g / c_);
+                } else { // total conductance ~ 0 (negative initial conductances): plain Euler
+                    v[i] += h_ / c_ * (-g_l_ * (v[i] - e_l_) - gex * (v[i] - e_ex_) - gin * (v[i] - e_in_) + cur);
+                }
+            }
+            ge[i] = ge[i] * p_ex_ + static_cast<double>(in_e[i]);
+            gi[i] = gi[i] * p_in_ + static_cast<double>(in_i[i]);
+            in_e[i] = 0.0f;
+            in_i[i] = 0.0f;
+        }
+        for (std::uint32_t i = begin; i < end; ++i)
+            if (v[i] >= v_th_ && s >= ref[i]) {
+                v[i] = v_reset_;
+                ref_end_[i] = s + 1 + n_ref_;
+                spikes.push_back(i);
+            }
+    }
+
+private:
+    double c_, g_l_, e_l_, e_ex_, e_in_, v_th_, v_reset_, i_e_, h_, p_ex_, p_in_, mean_ex_, mean_in_;
+    std::int64_t n_ref_;
+};
+
+} // namespace spikekit::neurons::detail
+
+namespace spikekit::neurons::detail {
+void add_exp_models(model_registry& r) {
+    r.add(std::make_shared<table_model<lif_exp_group>>());
+    r.add(std::make_shared<table_model<lif_cond_exp_group>>());
+}
+} // namespace spikekit::neurons::detail

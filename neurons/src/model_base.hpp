@@ -1,0 +1,59 @@
+#pragma once
+// Shared pieces of the built-in models: a neuron_model made from a group class's static tables, and the
+// refractory bookkeeping every spiking group shares.
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "spikekit/core/model.hpp"
+
+namespace spikekit::neurons::detail {
+
+// G provides: static name, doc, params[], state[], receptors[], check(p), and a constructor
+// G(const param_map&, std::uint32_t n, double dt, const spike_times&).
+template <class G>
+class table_model final : public neuron_model {
+public:
+    std::string_view name() const override { return G::name; }
+    std::string_view doc() const override { return G::doc; }
+    std::span<const param_info> params() const override { return G::params; }
+    std::span<const state_info> state() const override { return G::state; }
+    std::span<const receptor_info> receptors() const override { return G::receptors; }
+    std::string check(const param_map& p) const override { return G::check(p); }
+    bool is_source() const override { return G::source; }
+    std::unique_ptr<neuron_group> lower(const param_map& p, std::uint32_t n, double dt,
+                                        const std::vector<std::vector<double>>& spike_times) const override {
+        return std::make_unique<G>(p, n, dt, spike_times);
+    }
+};
+
+inline std::int64_t steps_of(double ms, double dt) { return static_cast<std::int64_t>(std::llround(ms / dt)); }
+
+// A group with one real array per state variable (in table order) and a refractory end step per neuron:
+// neuron i is refractory during steps < ref_end[i].
+class soa_group : public neuron_group {
+public:
+    soa_group(std::span<const state_info> vars, std::uint32_t n) : vars_(vars.size(), std::vector<double>(n, 0.0)), ref_end_(n, 0) {
+        for (std::size_t k = 0; k < vars.size(); ++k) expose(std::string(vars[k].name), vars_[k]);
+        expose("ref_end", ref_end_);
+    }
+    double get(std::size_t var, std::uint32_t i, std::int64_t) const override { return vars_[var][i]; }
+    void set(std::size_t var, std::uint32_t i, double v) override { vars_[var][i] = v; }
+
+protected:
+    std::vector<std::vector<double>> vars_;
+    std::vector<std::int64_t> ref_end_;
+};
+
+inline double param(const param_map& p, const char* name) { return p.find(name)->second; }
+
+} // namespace spikekit::neurons::detail
+
+namespace spikekit::neurons::detail {
+// Each model source file adds its models.
+void add_delta_models(model_registry& r);
+void add_exp_models(model_registry& r);
+void add_nonlinear_models(model_registry& r);
+void add_integer_models(model_registry& r);
+void add_source_models(model_registry& r);
+} // namespace spikekit::neurons::detail

@@ -1,0 +1,95 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/test_support.hpp"
+
+using namespace spikekit::test;
+
+namespace {
+const std::string bin = SPIKEKIT_BIN;
+}
+
+TEST_CASE("spikekit run prints a JSON summary with the documented keys and writes the output") {
+    temp_dir dir("cli_run");
+    const auto out = dir.file("cuba.h5");
+    auto r = run_command(bin + " run " + source_path("examples/cuba.json") + " --duration 200 --json --quiet --out " + out, false);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    for (const char* k : {"neurons", "synapses", "spikes", "mean_rate_hz", "populations", "sim_ms", "build_s", "run_s"})
+        CHECK(j.contains(k));
+    CHECK(j["neurons"] == 4000);
+    CHECK(j["sim_ms"].get<double>() == doctest::Approx(200.0));
+    CHECK(j["populations"]["exc"]["size"] == 3200);
+    CHECK(j["mean_rate_hz"].get<double>() > 1.0);
+    CHECK(std::filesystem::exists(out));
+}
+
+TEST_CASE("spikekit run: seed and threads options change what they should") {
+    auto run = [](const std::string& extra) {
+        auto r = run_command(bin + " run " + source_path("examples/cuba.json") + " --duration 100 --json --quiet --no-output " + extra, false);
+        REQUIRE(r.exit_code == 0);
+        return nlohmann::json::parse(r.out)["spikes"].get<long>();
+    };
+    const long base = run("");
+    CHECK(run("--threads 2") == base);
+    CHECK(run("--seed 99") != base);
+}
+
+TEST_CASE("help on every verb, exit code 0") {
+    for (const char* v : {"--help", "run --help", "models --help"}) {
+        auto r = run_command(bin + " " + v);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("usage: spikekit") != std::string::npos);
+    }
+}
+
+TEST_CASE("bad input exits with code 2 and a message naming the file and the position") {
+    temp_dir dir("cli_bad");
+    SUBCASE("bad config value") {
+        const auto f = dir.write("bad.json", R"({"populations": [{"name": "a", "size": 10, "model": "lif_exp", "params": {"tau_m": -1}}]})");
+        auto r = run_command(bin + " run " + f);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find(f + ": populations[0].params.tau_m: expected a value > 0 ms, got -1") != std::string::npos);
+    }
+    SUBCASE("truncated config") {
+        const auto f = dir.write("trunc.json", R"({"populations": [{"name": "a", "si)");
+        auto r = run_command(bin + " run " + f);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("line 1, column") != std::string::npos);
+    }
+    SUBCASE("missing file") {
+        auto r = run_command(bin + " run " + dir.file("nope.json"));
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("cannot open") != std::string::npos);
+    }
+    SUBCASE("binary garbage") {
+        const auto f = dir.write("garbage.json", std::string("\x00\xff\x13garbage", 10));
+        auto r = run_command(bin + " run " + f);
+        CHECK(r.exit_code == 2);
+    }
+    SUBCASE("unknown option, bad number, unknown verb") {
+        CHECK(run_command(bin + " run " + source_path("examples/cuba.json") + " --frobnicate").exit_code == 2);
+        CHECK(run_command(bin + " run " + source_path("examples/cuba.json") + " --threads many").exit_code == 2);
+        CHECK(run_command(bin + " run " + source_path("examples/cuba.json") + " --duration -5").exit_code == 2);
+        CHECK(run_command(bin + " fly").exit_code == 2);
+        CHECK(run_command(bin).exit_code == 2);
+    }
+}
+
+TEST_CASE("an output path that cannot be written is a runtime failure (exit 1) that leaves nothing behind") {
+    auto r = run_command(bin + " run " + source_path("examples/cuba.json") + " --duration 10 --quiet --out /nonexistent/dir/x.h5");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("/nonexistent/dir") != std::string::npos);
+}
+
+TEST_CASE("spikekit models lists the models and describes one") {
+    auto r = run_command(bin + " models");
+    CHECK(r.exit_code == 0);
+    for (const char* m : {"lif_delta", "lif_exp", "lif_cond_exp", "izhikevich", "adex", "lif_int", "if_delta"})
+        CHECK(r.out.find(m) != std::string::npos);
+    auto one = run_command(bin + " models lif_exp --json", false);
+    REQUIRE(one.exit_code == 0);
+    const auto j = nlohmann::json::parse(one.out);
+    CHECK(j["lif_exp"]["params"][0]["name"] == "C_m");
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# spikekit set-up on Debian 12, as root.
+#   tools/setup.sh demo   install what is missing, build (Release), run examples/coba.json
+#   tools/setup.sh test   install what is missing, build, run every test (Release with -Werror, then
+#                         again under AddressSanitizer + UndefinedBehaviorSanitizer)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(cmake make g++ pkg-config libeigen3-dev libtbb-dev libhdf5-dev nlohmann-json3-dev doctest-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+jobs=$(nproc)
+build() { # build DIR [cmake options...]
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  cmake --build "$dir" -j"$jobs"
+}
+
+case "${1:-}" in
+  demo)
+    build build
+    ./build/bin/spikekit run examples/coba.json --out coba.h5
+    ;;
+  test)
+    build build -DSPIKEKIT_WERROR=ON
+    (cd build && ctest --output-on-failure -j"$jobs")
+    build build-asan -DSPIKEKIT_WERROR=ON -DSPIKEKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$jobs")
+    ;;
+  *)
+    echo "usage: tools/setup.sh demo|test" >&2
+    exit 2
+    ;;
+esac
