@@ -1,0 +1,1 @@
+#include "spikekit/events/event.hpp"
