@@ -11,6 +11,24 @@ namespace spikekit {
 namespace {
 using detail::json_reader;
 
+// "a, b, c" from the `.name` of each element (or the elements themselves for strings).
+template <class Range>
+std::string join_names(const Range& items) {
+    std::string list;
+    for (const auto& q : items) {
+        if constexpr (requires { q.name; }) list += (list.empty() ? "" : ", ") + std::string(q.name);
+        else list += (list.empty() ? "" : ", ") + std::string(q);
+    }
+    return list;
+}
+
+// The population named `name`, or a failure at `r`.
+const population& find_target(const json_reader& r, const std::vector<population>& pops, const std::string& name) {
+    for (const auto& q : pops)
+        if (q.name == name) return q;
+    r.fail("unknown population '" + name + "'");
+}
+
 struct parser {
     const model_registry& models;
     std::string base_dir;
@@ -91,9 +109,7 @@ struct parser {
     const neuron_model& model_of(const json_reader& r, const std::string& name) const {
         const neuron_model* m = models.find(name);
         if (!m) {
-            std::string list;
-            for (const auto& n : models.names()) list += (list.empty() ? "" : ", ") + n;
-            r.fail("unknown neuron model '" + name + "' (available: " + list + ")");
+            r.fail("unknown neuron model '" + name + "' (available: " + join_names(models.names()) + ")");
         }
         return *m;
     }
@@ -114,9 +130,8 @@ struct parser {
                 json_reader v(*it, r.file(), pr.path() + "." + it.key());
                 const param_info* info = find_param(m.params(), it.key());
                 if (!info) {
-                    std::string list;
-                    for (const auto& q : m.params()) list += (list.empty() ? "" : ", ") + std::string(q.name);
-                    v.fail("unknown parameter '" + it.key() + "' of model " + p.model + " (parameters: " + list + ")");
+                    v.fail("unknown parameter '" + it.key() + "' of model " + p.model + " (parameters: " +
+                           join_names(m.params()) + ")");
                 }
                 const double x = v.as_quantity(info->unit);
                 if (auto msg = check_range(*info, x); !msg.empty()) v.fail(msg);
@@ -130,9 +145,8 @@ struct parser {
                 json_reader v(*it, r.file(), ir.path() + "." + it.key());
                 const auto idx = m.state_index(it.key());
                 if (idx < 0) {
-                    std::string list;
-                    for (const auto& q : m.state()) list += (list.empty() ? "" : ", ") + std::string(q.name);
-                    v.fail("unknown state variable '" + it.key() + "' of model " + p.model + " (state: " + list + ")");
+                    v.fail("unknown state variable '" + it.key() + "' of model " + p.model + " (state: " +
+                           join_names(m.state()) + ")");
                 }
                 p.initial[it.key()] = value(v, m.state()[static_cast<std::size_t>(idx)].unit);
             }
@@ -203,18 +217,14 @@ struct parser {
         p.source = r.at("source").as_string();
         p.target = r.at("target").as_string();
         p.name = r.string_or("name", p.source + "->" + p.target);
-        const population* tgt = nullptr;
-        for (const auto& q : pops)
-            if (q.name == p.target) tgt = &q;
-        if (!tgt) r.at("target").fail("unknown population '" + p.target + "'");
-        const auto& m = *models.find(tgt->model);
+        const population* tgt = &find_target(r.at("target"), pops, p.target);
+        const auto& m = model_of(r.at("target"), tgt->model);
         if (m.receptors().empty()) r.at("target").fail("population '" + p.target + "' (model " + tgt->model + ") takes no synaptic input");
         p.receptor = r.string_or("receptor", std::string(m.receptors()[0].name));
         const auto ri = m.receptor_index(p.receptor);
         if (ri < 0) {
-            std::string list;
-            for (const auto& q : m.receptors()) list += (list.empty() ? "" : ", ") + std::string(q.name);
-            r.at("receptor").fail("unknown receptor '" + p.receptor + "' of model " + tgt->model + " (receptors: " + list + ")");
+            r.at("receptor").fail("unknown receptor '" + p.receptor + "' of model " + tgt->model + " (receptors: " +
+                                  join_names(m.receptors()) + ")");
         }
         p.conn = parse_connectivity(r.at("connectivity"));
         p.weight = value(r.at("weight"), m.receptors()[static_cast<std::size_t>(ri)].weight_unit);
@@ -245,11 +255,8 @@ struct parser {
         if (r.has("neurons")) in.neurons = selection(r.at("neurons"));
         in.start_ms = r.quantity_or("start", "ms", 0.0);
         if (r.has("stop")) in.stop_ms = r.at("stop").as_quantity("ms");
-        const population* tgt = nullptr;
-        for (const auto& q : pops)
-            if (q.name == in.target) tgt = &q;
-        if (!tgt) r.at("target").fail("unknown population '" + in.target + "'");
-        const auto& m = *models.find(tgt->model);
+        const population* tgt = &find_target(r.at("target"), pops, in.target);
+        const auto& m = model_of(r.at("target"), tgt->model);
         if (type == "poisson") {
             in.type = input::kind::poisson;
             if (m.receptors().empty()) r.at("target").fail("population '" + in.target + "' takes no synaptic input");
