@@ -114,8 +114,19 @@ struct parser {
         return *m;
     }
 
+    replay_spec parse_replay(const json_reader& r) const {
+        r.expect_object();
+        replay_spec s;
+        s.kind = r.at("kind").as_string();
+        if (s.kind != "events" && s.kind != "ecg") r.at("kind").fail("unknown replay kind '" + s.kind + "' (expected events or ecg)");
+        s.file = resolve(r.at("file").as_string());
+        for (auto it = r.json().begin(); it != r.json().end(); ++it)
+            if (it.key() != "kind" && it.key() != "file") s.options[it.key()] = r.at(it.key()).as_number();
+        return s;
+    }
+
     population parse_population(const json_reader& r) const {
-        r.only_keys({"name", "size", "model", "params", "initial", "spike_times"});
+        r.only_keys({"name", "size", "model", "params", "initial", "spike_times", "replay"});
         population p;
         p.name = r.at("name").as_string();
         if (p.name.empty()) r.at("name").fail("expected a non-empty name");
@@ -151,6 +162,8 @@ struct parser {
                 p.initial[it.key()] = value(v, m.state()[static_cast<std::size_t>(idx)].unit);
             }
         }
+        if (r.has("replay")) p.replay = parse_replay(r.at("replay"));
+        if (r.has("replay") && r.has("spike_times")) r.at("replay").fail("give either spike_times or replay, not both");
         if (r.has("spike_times")) {
             auto st = r.at("spike_times");
             st.expect_array();

@@ -65,7 +65,13 @@ json population_json(const population& p) {
         j["initial"] = json::object();
         for (const auto& [k, v] : p.initial) j["initial"][k] = value_json(v);
     }
-    if (!p.spike_times.empty()) j["spike_times"] = p.spike_times;
+    if (p.replay) {
+        json r = {{"kind", p.replay->kind}, {"file", p.replay->file}};
+        for (const auto& [k, v] : p.replay->options) r[k] = v;
+        j["replay"] = r; // spike_times filled from a replay are not saved: the recording is the source
+    } else if (!p.spike_times.empty()) {
+        j["spike_times"] = p.spike_times;
+    }
     return j;
 }
 

@@ -62,6 +62,7 @@ struct checker {
                                              std::to_string(p.spike_times.size()));
             if (p.model != "spike_source" && !p.spike_times.empty())
                 fail(w + ".spike_times", "only model spike_source takes spike_times");
+            if (p.replay && p.model != "spike_source") fail(w + ".replay", "only model spike_source takes a replay");
             for (std::size_t n = 0; n < p.spike_times.size(); ++n)
                 for (std::size_t k = 0; k < p.spike_times[n].size(); ++k) {
                     const double t = p.spike_times[n][k];

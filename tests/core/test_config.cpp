@@ -63,7 +63,8 @@ TEST_CASE("every feature of the description round-trips") {
     {"name": "p", "size": 4, "model": "poisson_source", "params": {"rate": "50 Hz"}},
     {"name": "n", "size": 6, "model": "lif_exp", "initial": {"V_m": {"normal": {"mean": -60, "std": 2, "min": -70, "max": -55}},
                                                               "I_syn_ex": {"values": [1, 2, 3, 4, 5, 6]}}},
-    {"name": "q", "size": 6, "model": "izhikevich", "initial": {"V_m": {"uniform": {"low": -70, "high": -60}}}}
+    {"name": "q", "size": 6, "model": "izhikevich", "initial": {"V_m": {"uniform": {"low": -70, "high": -60}}}},
+    {"name": "cam", "size": 2312, "model": "spike_source", "replay": {"kind": "events", "file": "/data/1.bs2", "downsample": 1}}
   ],
   "projections": [
     {"source": "src", "target": "n", "connectivity": {"rule": "list", "sources": [0, 1, 2], "targets": [0, 1, 5]},
@@ -82,7 +83,8 @@ TEST_CASE("every feature of the description round-trips") {
              "state": [{"population": "n", "variables": ["V_m", "I_syn_ex"], "neurons": [1, 2], "interval": 0.5}]}
 })";
     const auto d = parse_config(text, "all.json", models());
-    CHECK(d.populations.size() == 4);
+    CHECK(d.populations.size() == 5);
+    CHECK(d.populations[4].replay->options.at("downsample") == 1.0);
     CHECK(d.state_recorders[0].interval_ms == 0.5);
     CHECK(d.spike_recorders[0].neurons.ids == std::vector<std::uint32_t>{0, 1, 2});
     const auto again = parse_config(to_json(d), "again.json", models());

@@ -40,6 +40,15 @@ struct neuron_selection {
     bool operator==(const neuron_selection&) const = default;
 };
 
+// A recording replayed into a spike_source population (event camera or ECG), resolved into spike times by
+// the events library before the network is built (events/replay.hpp).
+struct replay_spec {
+    std::string kind;  // "events" or "ecg"
+    std::string file;  // resolved against the config's directory
+    param_map options; // kind-specific numbers, documented in docs/config.md
+    bool operator==(const replay_spec&) const = default;
+};
+
 struct population {
     std::string name;
     std::uint32_t size = 0;
@@ -47,6 +56,7 @@ struct population {
     param_map params;                         // in the declared units of the model
     std::map<std::string, value_spec> initial; // state variable -> initial values
     std::vector<std::vector<double>> spike_times; // model "spike_source": times in ms, one list per neuron
+    std::optional<replay_spec> replay;            // model "spike_source": spike times from a recording
     bool operator==(const population&) const = default;
 };
 
