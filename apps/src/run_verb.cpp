@@ -8,6 +8,7 @@
 
 #include "cli.hpp"
 #include "spikekit/core/config.hpp"
+#include "spikekit/core/error.hpp"
 #include "spikekit/core/output.hpp"
 #include "spikekit/core/simulation.hpp"
 #include "spikekit/neurons/models.hpp"
@@ -17,6 +18,7 @@ namespace spikekit::app {
 namespace {
 
 constexpr const char* run_help = R"(usage: spikekit run CONFIG [options]
+       spikekit run --resume CHECKPOINT [CONFIG] [options]
 
 Simulate the network described in the JSON file CONFIG (format: docs/config.md) and write the recorded
 spikes (SONATA layout) and state traces to HDF5.
@@ -27,6 +29,11 @@ options:
   --threads N       worker threads (default: the config's simulation.threads, else 1)
   --seed S          random seed (overrides simulation.seed)
   --duration MS     biological time to simulate in ms (overrides simulation.duration)
+  --checkpoint FILE save the whole state of the run to FILE (HDF5): at --checkpoint-at, else at the end
+  --checkpoint-at MS  biological time at which to save the checkpoint (the run then continues)
+  --resume FILE     continue the run saved in checkpoint FILE up to the duration (the config comes from
+                    the checkpoint; a CONFIG given too must describe the same network); the spikes and
+                    traces written are bit-identical to those of an uninterrupted run
   --json            print a JSON summary on stdout
   --quiet           no progress on stderr
   --help            this text
@@ -43,25 +50,53 @@ std::string with_commas(std::uint64_t n) {
 } // namespace
 
 int run_verb(const std::vector<std::string>& argv) {
-    args a(argv, {"--json", "--quiet", "--help", "--no-output"}, {"--out", "--threads", "--seed", "--duration"});
+    args a(argv, {"--json", "--quiet", "--help", "--no-output"}, {"--out", "--threads", "--seed", "--duration", "--checkpoint", "--checkpoint-at", "--resume"});
     if (a.flag("--help")) {
         std::cout << run_help;
         return ok;
     }
-    if (a.positional().size() != 1) throw usage_error("run expects one CONFIG file (see spikekit run --help)");
-    const std::string config = a.positional()[0];
+    const auto resume = a.get("--resume");
+    if (a.positional().size() > 1 || (!resume && a.positional().empty()))
+        throw usage_error("run expects one CONFIG file (see spikekit run --help)");
     const auto models = neurons::builtin_models();
-    auto desc = load_config(config, models);
+    network_description desc;
+    if (resume) {
+        desc = parse_config(simulation::checkpoint_config(*resume), *resume, models);
+        if (!a.positional().empty() && !load_config(a.positional()[0], models).same_network(desc))
+            throw input_error(a.positional()[0], "", "describes another network than checkpoint " + *resume);
+    } else {
+        desc = load_config(a.positional()[0], models);
+    }
+    const std::string config = a.positional().empty() ? *resume : a.positional()[0];
     desc.sim.seed = static_cast<std::uint64_t>(a.integer("--seed", static_cast<long long>(desc.sim.seed), 0, (1LL << 53)));
     desc.sim.duration_ms = a.number("--duration", desc.sim.duration_ms);
     if (desc.sim.duration_ms < 0) throw usage_error("--duration expects a time >= 0 ms");
     const auto threads = static_cast<unsigned>(a.integer("--threads", desc.sim.threads, 1, 1024));
-    const std::string out = a.get("--out").value_or(std::filesystem::path(config).stem().string() + ".h5");
+    const std::string out = a.get("--out").value_or(std::filesystem::path(config).stem().string() +
+                                                    (resume && a.positional().empty() ? "-resumed.h5" : ".h5"));
+    const auto checkpoint = a.get("--checkpoint");
+    const double checkpoint_at = a.number("--checkpoint-at", desc.sim.duration_ms);
+    if (a.get("--checkpoint-at") && !checkpoint) throw usage_error("--checkpoint-at needs --checkpoint FILE");
 
     simulation sim(desc, models, threads);
+    if (resume) sim.restore_checkpoint(*resume);
+    const double start = sim.time_ms(), to_run = std::max(0.0, desc.sim.duration_ms - start);
+    if (checkpoint && (checkpoint_at < start || checkpoint_at > desc.sim.duration_ms))
+        throw usage_error("--checkpoint-at expects a time between " + std::to_string(start) + " and " +
+                          std::to_string(desc.sim.duration_ms) + " ms");
     progress_bar bar(!a.flag("--quiet"), "simulating");
     const auto t0 = std::chrono::steady_clock::now();
-    sim.run(desc.sim.duration_ms, [&](double f) { bar.update(f); });
+    // In two legs when a checkpoint is taken on the way; the progress bar spans both.
+    auto leg = [&](double until) {
+        const double from = sim.time_ms(), len = until - from;
+        if (len <= 0) return;
+        sim.run(len, [&](double f) { bar.update(to_run > 0 ? (from - start + f * len) / to_run : 1.0); });
+    };
+    if (checkpoint) {
+        leg(checkpoint_at);
+        sim.save_checkpoint(*checkpoint);
+    }
+    leg(desc.sim.duration_ms);
     const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     bar.finish();
     if (!a.flag("--no-output")) write_results_hdf5(out, sim);
@@ -80,6 +115,8 @@ int run_verb(const std::vector<std::string>& argv) {
                             {"spikes", total},
                             {"mean_rate_hz", rate(total, sim.neurons())},
                             {"sim_ms", sim.time_ms()},
+                            {"resumed_at_ms", start},
+                            {"checkpoint", checkpoint ? nlohmann::json(*checkpoint) : nlohmann::json(nullptr)},
                             {"dt_ms", sim.dt_ms()},
                             {"threads", sim.threads()},
                             {"seed", desc.sim.seed},

@@ -1,111 +1,18 @@
 #include "spikekit/core/simulation.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <numeric>
 
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
-#include "lowering.hpp"
+#include "simulation_impl.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
-#include "synapse_table.hpp"
 
 namespace spikekit {
-using detail::key_for;
-using detail::stream_kind;
-
-namespace {
-constexpr std::uint32_t update_chunk = 1024; // neurons per update task
-
-struct lowered_pop {
-    const population* desc = nullptr;
-    const neuron_model* model = nullptr;
-    std::unique_ptr<neuron_group> group;
-    std::uint32_t size = 0, gid0 = 0;
-    std::uint64_t chan0 = 0;
-    std::uint32_t receptors = 0;
-    std::vector<double> i_ext; // empty unless a current input targets the population
-    std::uint64_t rng_key = 0;
-    std::uint64_t spikes = 0;
-    std::vector<std::size_t> spike_recorders; // indices into impl::spikes
-};
-
-struct poisson_input {
-    std::size_t pop;
-    std::uint32_t receptor;
-    std::vector<std::uint32_t> ids; // sorted; empty = all
-    double lambda, exp_minus_lambda;
-    float weight;
-    std::int64_t start, stop;
-    std::uint64_t key;
-};
-
-struct current_input {
-    std::size_t pop;
-    const input* desc;
-    std::int64_t start, stop;
-};
-
-struct update_task {
-    std::size_t pop;
-    std::uint32_t begin, end;
-};
-
-std::int64_t to_steps(double ms, double dt) { return static_cast<std::int64_t>(std::llround(ms / dt)); }
-
-std::vector<std::uint32_t> sorted_ids(const neuron_selection& s) {
-    auto v = s.ids;
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
-}
-} // namespace
-
-struct simulation::impl {
-    network_description desc;
-    unsigned threads = 1;
-    double dt = 0.1;
-    std::int64_t step = 0;
-    double build_s = 0.0;
-    std::vector<lowered_pop> pops;
-    std::vector<poisson_input> poisson;
-    std::vector<current_input> currents;
-    std::vector<std::int64_t> current_changes; // sorted steps at which some current changes
-    std::vector<update_task> tasks;
-    detail::synapse_table syn;
-    std::vector<float> ring;
-    std::vector<std::vector<std::uint32_t>> task_spikes;
-    std::vector<std::uint32_t> step_spikes;
-    std::vector<std::uint32_t> out_degree; // per global id
-    std::uint64_t events = 0;
-    std::vector<recorded_spikes> spikes;
-    std::vector<std::vector<std::uint8_t>> spike_masks; // per spike recorder; empty = all
-    std::vector<recorded_trace> traces;
-    std::vector<std::pair<std::size_t, std::size_t>> trace_src; // (pop, state var index)
-    std::unique_ptr<tbb::task_arena> arena;
-
-    template <class F>
-    void parallel(std::size_t n, F&& f) {
-        if (!arena || n < 2) {
-            for (std::size_t i = 0; i < n; ++i) f(i);
-            return;
-        }
-        arena->execute([&] { tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { f(i); }); });
-    }
-
-    void lower_populations(const model_registry& models);
-    void lower_initial_state();
-    void lower_projections();
-    void lower_inputs();
-    void lower_recorders();
-    void one_step();
-    void apply_poisson(const update_task& t, float* const* in);
-    void refresh_currents();
-    void record_traces();
-};
+using detail::sorted_ids;
+using detail::to_steps;
+using detail::weight_dictionary;
+using detail::update_chunk;
 
 void simulation::impl::lower_populations(const model_registry& models) {
     std::uint32_t gid = 0;
@@ -181,16 +88,27 @@ void simulation::impl::lower_projections() {
             ++syn.row_start[(part.gid0 + r.source) * std::uint64_t{syn.blocks} + syn.block_of(part.chan_base + r.target) + 1];
     std::partial_sum(syn.row_start.begin(), syn.row_start.end(), syn.row_start.begin());
     syn.key.resize(total);
-    syn.weight.resize(total);
+    weight_dictionary dict(syn.channels * syn.slots);
+    for (const auto& part : parts)
+        for (const auto& r : part.syn)
+            if (!dict.add(r.weight)) break;
+    if (!dict.ok()) syn.weight.resize(total);
     std::vector<std::uint64_t> cursor(syn.row_start.begin(), syn.row_start.end() - 1);
     for (auto& part : parts) {
         for (const auto& r : part.syn) {
             const std::uint64_t chan = part.chan_base + r.target;
             const auto pos = cursor[(part.gid0 + r.source) * std::uint64_t{syn.blocks} + syn.block_of(chan)]++;
             syn.key[pos] = static_cast<std::uint32_t>(std::uint64_t{r.delay} * syn.channels + chan);
-            syn.weight[pos] = r.weight;
+            if (dict.ok())
+                syn.key[pos] |= dict.index(r.weight) << dict.shift();
+            else
+                syn.weight[pos] = r.weight;
         }
         std::vector<detail::raw_synapse>().swap(part.syn);
+    }
+    if (dict.ok()) {
+        syn.wtab = dict.table();
+        syn.weight_shift = dict.shift();
     }
     ring.assign(syn.channels * syn.slots, 0.0f);
     out_degree.assign(n_src, 0);
@@ -207,10 +125,9 @@ void simulation::impl::lower_inputs() {
         const std::int64_t start = to_steps(in.start_ms, dt);
         const std::int64_t stop = in.stop_ms ? to_steps(*in.stop_ms, dt) : INT64_MAX;
         if (in.type == input::kind::poisson) {
-            const double lambda = in.rate_hz * dt * 1e-3;
             poisson.push_back({pi, static_cast<std::uint32_t>(pops[pi].model->receptor_index(in.receptor)),
-                               in.neurons.all ? std::vector<std::uint32_t>{} : sorted_ids(in.neurons), lambda,
-                               std::exp(-lambda), static_cast<float>(in.weight), start, stop,
+                               in.neurons.all ? std::vector<std::uint32_t>{} : sorted_ids(in.neurons),
+                               rng::poisson_table(in.rate_hz * dt * 1e-3), static_cast<float>(in.weight), start, stop,
                                key_for(desc.sim.seed, stream_kind::input, static_cast<std::uint32_t>(k))});
         } else {
             currents.push_back({pi, &in, start, stop});
@@ -260,8 +177,10 @@ void simulation::impl::lower_recorders() {
     }
 }
 
-void simulation::impl::refresh_currents() {
-    if (!std::binary_search(current_changes.begin(), current_changes.end(), step)) return;
+// Currents are piecewise constant: recomputed only at steps where one changes (or when forced, after a
+// restore from a checkpoint).
+void simulation::impl::refresh_currents(bool force) {
+    if (!force && !std::binary_search(current_changes.begin(), current_changes.end(), step)) return;
     for (auto& lp : pops)
         if (!lp.i_ext.empty()) std::fill(lp.i_ext.begin(), lp.i_ext.end(), 0.0);
     for (const auto& c : currents) {
@@ -278,15 +197,27 @@ void simulation::impl::refresh_currents() {
     }
 }
 
+// Every (input, neuron, step) draws from its own counter-based stream, so the counts do not depend on
+// how neurons are split into tasks; whole populations take the batched (SIMD) path, 16 neurons at a time.
 void simulation::impl::apply_poisson(const update_task& t, float* const* in) {
+    const auto s = static_cast<std::uint64_t>(step);
     for (const auto& pin : poisson) {
         if (pin.pop != t.pop || step < pin.start || step >= pin.stop) continue;
         float* dst = in[pin.receptor];
         const std::uint32_t gid0 = pops[t.pop].gid0;
+        if (pin.ids.empty() && pin.table.tabulated()) {
+            double u[rng::lanes];
+            std::uint32_t k[rng::lanes];
+            for (std::uint32_t i0 = t.begin; i0 < t.end; i0 += rng::lanes) {
+                rng::first_uniforms(pin.key, std::uint64_t{gid0} + i0, s, u);
+                pin.table.lanes_of(u, k);
+                const std::uint32_t n = std::min(rng::lanes, t.end - i0);
+                for (std::uint32_t l = 0; l < n; ++l) dst[i0 + l] += static_cast<float>(k[l]) * pin.weight;
+            }
+            continue;
+        }
         auto draw = [&](std::uint32_t i) {
-            rng::stream r(pin.key, gid0 + i, static_cast<std::uint64_t>(step));
-            const auto k = r.poisson(pin.lambda, pin.exp_minus_lambda);
-            if (k) dst[i] += static_cast<float>(k) * pin.weight;
+            if (const auto k = pin.table.draw(pin.key, gid0 + i, s)) dst[i] += static_cast<float>(k) * pin.weight;
         };
         if (pin.ids.empty()) {
             for (std::uint32_t i = t.begin; i < t.end; ++i) draw(i);
@@ -347,10 +278,15 @@ void simulation::impl::one_step() {
                 }
         }
     }
-    if (!step_spikes.empty() && syn.size() > 0)
-        parallel(syn.blocks, [&](std::size_t b) {
-            syn.deliver(static_cast<std::uint32_t>(b), step_spikes, slot, ring.data());
+    if (!step_spikes.empty() && syn.size() > 0) {
+        // One block range per part: one part when serial, a few per thread otherwise (load balance).
+        const std::uint32_t parts = arena ? std::min(syn.blocks, 4 * threads) : 1;
+        parallel(parts, [&](std::size_t p) {
+            const auto b0 = static_cast<std::uint32_t>(p * syn.blocks / parts);
+            const auto b1 = static_cast<std::uint32_t>((p + 1) * syn.blocks / parts);
+            syn.deliver(b0, b1, step_spikes, slot, ring.data());
         });
+    }
     ++step;
 }
 

@@ -8,6 +8,7 @@
 // P = exp(-h / tau_m) (NEST iaf_psc_delta). During the refractory period V is held and inputs are dropped.
 // With no external current and E_L < V_th the neuron cannot fire on its own, so it runs event-driven:
 // a neuron is only visited when input arrives, and the decay since its last visit is applied in one go.
+#include <array>
 #include <algorithm>
 #include <limits>
 
@@ -39,6 +40,7 @@ public:
         p20_ = leaky ? tau_ / c_m_ * (1.0 - p22_) : dt / c_m_;
         std::fill(vars_[0].begin(), vars_[0].end(), e_l_);
         expose("t_last", last_);
+        for (std::size_t k = 0; k < decay_.size(); ++k) decay_[k] = decay_exact(static_cast<std::int64_t>(k));
     }
 
     bool enable_event_driven() override {
@@ -50,7 +52,7 @@ public:
         const double v = vars_[0][i];
         if (!event_driven_ || !leaky_) return v;
         const auto from = std::max(last_[i], ref_end_[i]);
-        return step <= from ? v : e_l_ + (v - e_l_) * std::exp(-static_cast<double>(step - from) * dt_ / tau_);
+        return step <= from ? v : e_l_ + (v - e_l_) * decay(step - from);
     }
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
@@ -68,7 +70,7 @@ public:
                 if (s < ref[i]) continue;
                 const auto from = std::max(last_[i], ref[i]);
                 double vi = v[i];
-                if (leaky_) vi = e_l_ + (vi - e_l_) * std::exp(-static_cast<double>(s + 1 - from) * dt_ / tau_);
+                if (leaky_) vi = e_l_ + (vi - e_l_) * decay(s + 1 - from);
                 vi = std::max(vi + x, v_min_);
                 last_[i] = s + 1;
                 fire(vi, i, s, ref, spikes);
@@ -91,6 +93,13 @@ public:
     }
 
 private:
+    // exp(-k dt / tau): tabulated for the short gaps that dominate (a neuron driven every step has k = 1),
+    // computed the same way either side of the table so values never depend on the gap's length class.
+    double decay_exact(std::int64_t k) const { return std::exp(-static_cast<double>(k) * dt_ / tau_); }
+    double decay(std::int64_t k) const {
+        return k < static_cast<std::int64_t>(decay_.size()) ? decay_[static_cast<std::size_t>(k)] : decay_exact(k);
+    }
+
     void fire(double& vi, std::uint32_t i, std::int64_t s, std::int64_t* ref, std::vector<std::uint32_t>& spikes) const {
         if (vi < v_th_) return;
         vi = subtract_ ? vi - (v_th_ - v_reset_) : v_reset_;
@@ -104,6 +113,7 @@ private:
     bool subtract_ = false;
     double dt_, tau_, e_l_, c_m_, v_th_, v_reset_, v_min_, i_e_, p22_, p20_;
     std::int64_t n_ref_;
+    std::array<double, 256> decay_{};
 };
 
 std::string check_reset(const param_map& p) {

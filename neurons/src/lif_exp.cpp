@@ -19,6 +19,7 @@
 #include <algorithm>
 
 #include "model_base.hpp"
+#include "spikekit/neurons/vec_exp.hpp"
 #include "spikekit/neurons/models.hpp"
 
 namespace spikekit::neurons::detail {
@@ -92,33 +93,39 @@ struct lif_exp_group final : soa_group {
     }
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
-        float* in_e = a.input[0];
-        float* in_i = a.input[1];
-        double* v = vars_[0].data();
-        double* ie = vars_[1].data();
-        double* ii = vars_[2].data();
-        const std::int64_t* ref = ref_end_.data();
-        const double* ext = a.i_ext;
-        const std::int64_t s = a.step;
         updates_ += end - begin;
-        for (std::uint32_t i = begin; i < end; ++i) {
-            const double cur = i_e_ + (ext ? ext[i] : 0.0);
-            const double vn = e_l_ + (v[i] - e_l_) * p22_ + p20_ * cur + p21e_ * ie[i] + p21i_ * ii[i];
-            v[i] = s < ref[i] ? v[i] : vn;
-            ie[i] = ie[i] * p11e_ + static_cast<double>(in_e[i]);
-            ii[i] = ii[i] * p11i_ + static_cast<double>(in_i[i]);
-            in_e[i] = 0.0f;
-            in_i[i] = 0.0f;
-        }
-        for (std::uint32_t i = begin; i < end; ++i)
-            if (v[i] >= v_th_ && s >= ref[i]) {
-                v[i] = v_reset_;
-                ref_end_[i] = s + 1 + n_ref_;
-                spikes.push_back(i);
-            }
+        if (a.i_ext)
+            advance<true>(a, begin, end);
+        else
+            advance<false>(a, begin, end);
+        reset_above(v_th_, v_reset_, n_ref_, a.step, begin, end, spikes);
     }
 
 private:
+    // Constants copied to locals and restrict pointers: the loop is branch-free and vectorizes.
+    template <bool Ext>
+    void advance(const step_args& a, std::uint32_t begin, std::uint32_t end) {
+        float* __restrict in_e = a.input[0];
+        float* __restrict in_i = a.input[1];
+        double* __restrict v = vars_[0].data();
+        double* __restrict ie = vars_[1].data();
+        double* __restrict ii = vars_[2].data();
+        const std::int64_t* __restrict ref = ref_end_.data();
+        const double* __restrict ext = a.i_ext;
+        const std::int64_t s = a.step;
+        const double e_l = e_l_, i_e = i_e_, p22 = p22_, p20 = p20_, p11e = p11e_, p11i = p11i_, p21e = p21e_,
+                     p21i = p21i_;
+        for (std::uint32_t i = begin; i < end; ++i) {
+            const double cur = Ext ? i_e + ext[i] : i_e;
+            const double vn = e_l + (v[i] - e_l) * p22 + p20 * cur + p21e * ie[i] + p21i * ii[i];
+            v[i] = s < ref[i] ? v[i] : vn;
+            ie[i] = ie[i] * p11e + static_cast<double>(in_e[i]);
+            ii[i] = ii[i] * p11i + static_cast<double>(in_i[i]);
+            in_e[i] = 0.0f;
+            in_i[i] = 0.0f;
+        }
+    }
+
     double e_l_, v_th_, v_reset_, i_e_, p22_, p20_, p11e_, p11i_, p21e_, p21i_;
     std::int64_t n_ref_;
 };
@@ -168,41 +175,47 @@ struct lif_cond_exp_group final : soa_group {
     }
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
-        float* in_e = a.input[0];
-        float* in_i = a.input[1];
-        double* v = vars_[0].data();
-        double* ge = vars_[1].data();
-        double* gi = vars_[2].data();
-        const std::int64_t* ref = ref_end_.data();
-        const double* ext = a.i_ext;
-        const std::int64_t s = a.step;
         updates_ += end - begin;
-        for (std::uint32_t i = begin; i < end; ++i) {
-            const double cur = i_e_ + (ext ? ext[i] : 0.0);
-            const double gex = ge[i] * mean_ex_, gin = gi[i] * mean_in_;
-            const double g = g_l_ + gex + gin;
-            if (s >= ref[i]) {
-                if (g > 1e-12 * g_l_) {
-                    const double v_inf = (g_l_ * e_l_ + gex * e_ex_ + gin * e_in_ + cur) / g;
-                    v[i] = v_inf + (v[i] - v_inf) * std::exp(-h_ * g / c_);
-                } else { // total conductance ~ 0 (negative initial conductances): plain Euler
-                    v[i] += h_ / c_ * (-g_l_ * (v[i] - e_l_) - gex * (v[i] - e_ex_) - gin * (v[i] - e_in_) + cur);
-                }
-            }
-            ge[i] = ge[i] * p_ex_ + static_cast<double>(in_e[i]);
-            gi[i] = gi[i] * p_in_ + static_cast<double>(in_i[i]);
-            in_e[i] = 0.0f;
-            in_i[i] = 0.0f;
-        }
-        for (std::uint32_t i = begin; i < end; ++i)
-            if (v[i] >= v_th_ && s >= ref[i]) {
-                v[i] = v_reset_;
-                ref_end_[i] = s + 1 + n_ref_;
-                spikes.push_back(i);
-            }
+        if (a.i_ext)
+            advance<true>(a, begin, end);
+        else
+            advance<false>(a, begin, end);
+        reset_above(v_th_, v_reset_, n_ref_, a.step, begin, end, spikes);
     }
 
 private:
+    // Branch-free (both integrators computed, one selected) with an inlined exp, so the loop vectorizes.
+    template <bool Ext>
+    void advance(const step_args& a, std::uint32_t begin, std::uint32_t end) {
+        float* __restrict in_e = a.input[0];
+        float* __restrict in_i = a.input[1];
+        double* __restrict v = vars_[0].data();
+        double* __restrict ge = vars_[1].data();
+        double* __restrict gi = vars_[2].data();
+        const std::int64_t* __restrict ref = ref_end_.data();
+        const double* __restrict ext = a.i_ext;
+        const std::int64_t s = a.step;
+        const double g_l = g_l_, e_l = e_l_, e_ex = e_ex_, e_in = e_in_, i_e = i_e_, h_c = h_ / c_, p_ex = p_ex_,
+                     p_in = p_in_, mean_ex = mean_ex_, mean_in = mean_in_, g_tiny = 1e-12 * g_l_;
+        for (std::uint32_t i = begin; i < end; ++i) {
+            const double cur = Ext ? i_e + ext[i] : i_e;
+            const double vi = v[i];
+            const double gex = ge[i] * mean_ex, gin = gi[i] * mean_in;
+            const double g = g_l + gex + gin;
+            const double drive = g_l * e_l + gex * e_ex + gin * e_in + cur;
+            const bool tiny = !(g > g_tiny); // total conductance ~ 0 (negative initial conductances): Euler
+            const double g_safe = tiny ? 1.0 : g;
+            const double v_inf = drive / g_safe;
+            const double expo = v_inf + (vi - v_inf) * vec_exp(-h_c * g_safe);
+            const double euler = vi + h_c * (drive - g * vi);
+            v[i] = s < ref[i] ? vi : (tiny ? euler : expo);
+            ge[i] = ge[i] * p_ex + static_cast<double>(in_e[i]);
+            gi[i] = gi[i] * p_in + static_cast<double>(in_i[i]);
+            in_e[i] = 0.0f;
+            in_i[i] = 0.0f;
+        }
+    }
+
     double c_, g_l_, e_l_, e_ex_, e_in_, v_th_, v_reset_, i_e_, h_, p_ex_, p_in_, mean_ex_, mean_in_;
     std::int64_t n_ref_;
 };

@@ -41,6 +41,19 @@ public:
     void set(std::size_t var, std::uint32_t i, double v) override { vars_[var][i] = v; }
 
 protected:
+    // Threshold and reset of V (state variable 0) after a vectorized update pass: spikes are rare, so
+    // this scan is separate from the update loop.
+    void reset_above(double v_th, double v_reset, std::int64_t n_ref, std::int64_t s, std::uint32_t begin,
+                     std::uint32_t end, std::vector<std::uint32_t>& spikes) {
+        double* v = vars_[0].data();
+        for (std::uint32_t i = begin; i < end; ++i)
+            if (v[i] >= v_th && s >= ref_end_[i]) {
+                v[i] = v_reset;
+                ref_end_[i] = s + 1 + n_ref;
+                spikes.push_back(i);
+            }
+    }
+
     std::vector<std::vector<double>> vars_;
     std::vector<std::int64_t> ref_end_;
 };

@@ -93,3 +93,32 @@ TEST_CASE("spikekit models lists the models and describes one") {
     const auto j = nlohmann::json::parse(one.out);
     CHECK(j["lif_exp"]["params"][0]["name"] == "C_m");
 }
+
+TEST_CASE("spikekit run --checkpoint then --resume gives the spikes of an uninterrupted run") {
+    temp_dir dir("cli_checkpoint");
+    const auto cfg = source_path("examples/cuba.json");
+    auto json_of = [](const std::string& cmd) {
+        auto r = run_command(cmd, false);
+        REQUIRE(r.exit_code == 0);
+        return nlohmann::json::parse(r.out);
+    };
+    const auto whole = json_of(bin + " run " + cfg + " --duration 200 --json --quiet --no-output");
+    const auto cp = dir.file("cp.h5");
+    const auto first =
+        json_of(bin + " run " + cfg + " --duration 200 --checkpoint-at 70 --checkpoint " + cp + " --json --quiet --no-output");
+    CHECK(first["spikes"] == whole["spikes"]); // taking a checkpoint does not disturb the run
+    const auto resumed = json_of(bin + " run --resume " + cp + " --threads 2 --json --quiet --no-output");
+    CHECK(resumed["resumed_at_ms"].get<double>() == doctest::Approx(70.0));
+    CHECK(resumed["sim_ms"].get<double>() == doctest::Approx(200.0));
+    CHECK(resumed["populations"] == whole["populations"]);
+    CHECK(resumed["synaptic_events"] == whole["synaptic_events"]);
+
+    auto r = run_command(bin + " run " + cfg + " --checkpoint-at 50 --quiet --no-output");
+    CHECK(r.exit_code == 2);
+    r = run_command(bin + " run --resume " + dir.write("junk.h5", "junk") + " --quiet --no-output");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("junk.h5") != std::string::npos);
+    r = run_command(bin + " run --resume " + cp + " " + source_path("examples/coba.json") + " --quiet --no-output");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("another network") != std::string::npos);
+}

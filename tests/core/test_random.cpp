@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "spikekit/core/random.hpp"
+#include "spikekit/core/random_batch.hpp"
 
 using namespace spikekit;
 
@@ -49,4 +50,26 @@ TEST_CASE("uniform, normal and Poisson draws have the right moments") {
     CHECK(sn2 / n == doctest::Approx(1.0).epsilon(0.01));
     CHECK(sp / n == doctest::Approx(lambda).epsilon(0.01));
     CHECK(sp2 / n - (sp / n) * (sp / n) == doctest::Approx(lambda).epsilon(0.02));
+}
+
+TEST_CASE("batched draws are the scalar stream's draws") {
+    const auto key = rng::make_key(99, 3);
+    for (const std::uint64_t id0 : {std::uint64_t{0}, std::uint64_t{4090}, (std::uint64_t{1} << 32) - 5}) {
+        double u[rng::lanes];
+        rng::first_uniforms(key, id0, 12345, u);
+        for (unsigned i = 0; i < rng::lanes; ++i) CHECK(u[i] == rng::stream(key, id0 + i, 12345).uniform());
+    }
+    for (const double lambda : {1e-4, 0.05, 2.0, 12.0}) {
+        const rng::poisson_table table(lambda);
+        REQUIRE(table.tabulated());
+        double sum = 0;
+        for (std::uint64_t id = 0; id < 20000; ++id) {
+            rng::stream r(key, id, 7);
+            const auto k = table.draw(key, id, 7);
+            CHECK(k == r.poisson(lambda, std::exp(-lambda))); // same inversion, same u
+            sum += k;
+        }
+        CHECK(sum / 20000 == doctest::Approx(lambda).epsilon(lambda < 0.01 ? 0.5 : 0.05));
+    }
+    CHECK_FALSE(rng::poisson_table(50.0).tabulated());
 }

@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "single_neuron.hpp"
+#include "spikekit/neurons/vec_exp.hpp"
 
 using spikekit::test::single_neuron;
 
@@ -83,4 +85,16 @@ TEST_CASE("lif_cond_exp: conductances decay exactly, V relaxes exactly without i
     const double coarse = peak(0.1), fine = peak(0.001);
     CHECK(coarse > 0.5);
     CHECK(coarse == doctest::Approx(fine).epsilon(0.005));
+}
+
+TEST_CASE("vec_exp agrees with std::exp to a few ulp") {
+    double worst = 0.0;
+    for (int k = -699999; k <= 699999; k += 7) {
+        const double x = k * 1e-3 + 1e-7 * (k % 13);
+        const double e = std::exp(x);
+        worst = std::max(worst, std::abs(spikekit::neurons::vec_exp(x) - e) / e);
+    }
+    CHECK(worst < 1e-15);
+    CHECK(spikekit::neurons::vec_exp(0.0) == 1.0);
+    CHECK(spikekit::neurons::vec_exp(-1e6) == doctest::Approx(std::exp(-700.0)));
 }

@@ -56,6 +56,15 @@ public:
     // done.
     void run(double duration_ms, const std::function<void(double)>& progress = {});
 
+    // Checkpoint: the whole dynamic state (neuron state arrays, spikes in flight in the delay ring, step,
+    // counters, recordings so far) saved to HDF5 atomically. Random streams are counter-based, so their
+    // position is the step number. restore_checkpoint() loads it into a simulation built from the same
+    // network (duration and threads may differ); the run then continues bit-identically.
+    void save_checkpoint(const std::string& path) const;
+    void restore_checkpoint(const std::string& path);
+    // The config JSON a checkpoint was made with (validates the file's format).
+    static std::string checkpoint_config(const std::string& path);
+
     double dt_ms() const;
     std::int64_t steps_done() const;
     double time_ms() const { return static_cast<double>(steps_done()) * dt_ms(); }

@@ -1,0 +1,158 @@
+// Checkpoint and resume (docs/checkpoint.md has the layout).
+//
+// The dynamic state of a run is: every population's exposed state arrays (membranes, synaptic variables,
+// refractory ends, event-driven bookkeeping), the delay ring (spikes in flight), the step number, the spike
+// and event counters, and what the recorders hold so far. Random numbers are counter-based (random.hpp):
+// their position is the step number, so nothing else needs saving. Synapses are rebuilt from the network
+// description with the same seed, so they are not stored. A resumed run therefore continues bit for bit.
+#include <string>
+
+#include "h5.hpp"
+#include "simulation_impl.hpp"
+#include "spikekit/core/config.hpp"
+#include "spikekit/core/error.hpp"
+#include "spikekit/core/output.hpp"
+
+namespace spikekit {
+namespace {
+constexpr const char* format_name = "spikekit checkpoint";
+constexpr double format_version = 1;
+
+// The description with what may differ between the checkpointed and the resumed run (duration, threads)
+// neutralised, as canonical JSON: two runs can exchange state when these strings are equal.
+std::string network_identity(network_description d) {
+    d.sim.duration_ms = 0;
+    d.sim.threads = 1;
+    return to_json(d);
+}
+
+std::string pop_group(const lowered_pop& lp) {
+    return "/populations/" + lp.desc->name;
+}
+
+template <class T>
+void expect_size(const h5::reader& r, const std::string& dataset, const std::vector<T>& got,
+                 std::size_t want) {
+    if (got.size() != want)
+        throw input_error(r.path(), dataset,
+                          "holds " + std::to_string(got.size()) + " values, the network needs " +
+                              std::to_string(want));
+}
+
+template <class Dst, class Src>
+void assign_from(std::vector<Dst>& dst, const std::vector<Src>& src) {
+    dst.resize(src.size());
+    for (std::size_t i = 0; i < src.size(); ++i) dst[i] = static_cast<Dst>(src[i]);
+}
+} // namespace
+
+void simulation::save_checkpoint(const std::string& path) const {
+    const auto& s = *p_;
+    write_atomically(path, [&](const std::string& tmp) {
+        h5::writer w(tmp);
+        w.group("/checkpoint");
+        w.attr("/checkpoint", "format", format_name);
+        w.attr("/checkpoint", "version", format_version);
+        w.attr("/checkpoint", "config", to_json(s.desc));
+        w.attr("/checkpoint", "network", network_identity(s.desc));
+        w.attr("/checkpoint", "t_ms", time_ms());
+        w.write("/checkpoint/step", std::vector<std::int64_t>{s.step});
+        w.write("/checkpoint/synaptic_events", std::vector<std::uint64_t>{s.events});
+        w.write("/kernel/ring", s.ring);
+        for (const auto& lp : s.pops) {
+            const auto g = pop_group(lp);
+            w.write(g + "/spike_count", std::vector<std::uint64_t>{lp.spikes});
+            for (const auto& a : lp.group->real_arrays()) w.write(g + "/real/" + a.name, *a.data);
+            for (const auto& a : lp.group->int_arrays()) w.write(g + "/int/" + a.name, *a.data);
+        }
+        for (std::size_t k = 0; k < s.spikes.size(); ++k) {
+            const auto g = "/record/spikes/" + std::to_string(k);
+            w.write(g + "/node_ids", s.spikes[k].node_ids);
+            w.write(g + "/steps", s.spikes[k].steps);
+        }
+        for (std::size_t k = 0; k < s.traces.size(); ++k) {
+            const auto g = "/record/traces/" + std::to_string(k);
+            w.write(g + "/values", s.traces[k].values);
+            w.write(g + "/first_step", std::vector<std::int64_t>{s.traces[k].first_step});
+        }
+        w.close();
+    });
+}
+
+std::string simulation::checkpoint_config(const std::string& path) {
+    h5::reader r(path);
+    if (!r.has("/checkpoint/step"))
+        throw input_error(path, "/checkpoint", "not a spikekit checkpoint (no /checkpoint/step)");
+    if (r.read_string_attr("/checkpoint", "format") != format_name)
+        throw input_error(path, "/checkpoint.format", "not a spikekit checkpoint");
+    if (r.read_double_attr("/checkpoint", "version") != format_version)
+        throw input_error(path, "/checkpoint.version", "unsupported checkpoint version");
+    return r.read_string_attr("/checkpoint", "config");
+}
+
+void simulation::restore_checkpoint(const std::string& path) {
+    auto& s = *p_;
+    checkpoint_config(path); // validates the format
+    h5::reader r(path);
+    if (r.read_string_attr("/checkpoint", "network") != network_identity(s.desc))
+        throw input_error(
+            path, "/checkpoint.network",
+            "the checkpoint was made from a different network (only duration and threads may change)");
+    const auto step = r.read_ints("/checkpoint/step");
+    expect_size(r, "/checkpoint/step", step, 1);
+    if (step[0] < 0) throw input_error(path, "/checkpoint/step", "negative step");
+    const auto events = r.read_ints("/checkpoint/synaptic_events");
+    expect_size(r, "/checkpoint/synaptic_events", events, 1);
+    auto ring = r.read_floats("/kernel/ring");
+    expect_size(r, "/kernel/ring", ring, s.ring.size());
+    // Read everything before changing anything, so a bad file leaves the simulation as it was.
+    std::vector<std::vector<double>> reals;
+    std::vector<std::vector<std::int64_t>> ints;
+    std::vector<std::uint64_t> counts;
+    for (const auto& lp : s.pops) {
+        const auto g = pop_group(lp);
+        const auto c = r.read_ints(g + "/spike_count");
+        expect_size(r, g + "/spike_count", c, 1);
+        counts.push_back(static_cast<std::uint64_t>(c[0]));
+        for (const auto& a : lp.group->real_arrays()) {
+            reals.push_back(r.read_doubles(g + "/real/" + a.name));
+            expect_size(r, g + "/real/" + a.name, reals.back(), a.data->size());
+        }
+        for (const auto& a : lp.group->int_arrays()) {
+            ints.push_back(r.read_ints(g + "/int/" + a.name));
+            expect_size(r, g + "/int/" + a.name, ints.back(), a.data->size());
+        }
+    }
+    std::vector<recorded_spikes> spikes = s.spikes;
+    for (std::size_t k = 0; k < spikes.size(); ++k) {
+        const auto g = "/record/spikes/" + std::to_string(k);
+        assign_from(spikes[k].node_ids, r.read_ints(g + "/node_ids"));
+        spikes[k].steps = r.read_ints(g + "/steps");
+        expect_size(r, g + "/steps", spikes[k].steps, spikes[k].node_ids.size());
+    }
+    std::vector<recorded_trace> traces = s.traces;
+    for (std::size_t k = 0; k < traces.size(); ++k) {
+        const auto g = "/record/traces/" + std::to_string(k);
+        traces[k].values = r.read_floats(g + "/values");
+        if (traces[k].values.size() % std::max<std::size_t>(1, traces[k].node_ids.size()) != 0)
+            throw input_error(path, g + "/values", "size is not a whole number of samples");
+        const auto first = r.read_ints(g + "/first_step");
+        expect_size(r, g + "/first_step", first, 1);
+        traces[k].first_step = first[0];
+    }
+
+    s.step = step[0];
+    s.events = static_cast<std::uint64_t>(events[0]);
+    s.ring = std::move(ring);
+    std::size_t ri = 0, ii = 0;
+    for (std::size_t p = 0; p < s.pops.size(); ++p) {
+        s.pops[p].spikes = counts[p];
+        for (const auto& a : s.pops[p].group->real_arrays()) *a.data = std::move(reals[ri++]);
+        for (const auto& a : s.pops[p].group->int_arrays()) *a.data = std::move(ints[ii++]);
+    }
+    s.spikes = std::move(spikes);
+    s.traces = std::move(traces);
+    s.refresh_currents(true);
+}
+
+} // namespace spikekit

@@ -1,0 +1,155 @@
+#pragma once
+// The kernel's lowered state, shared by simulation.cpp (build and step) and checkpoint.cpp (save/restore).
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "lowering.hpp"
+#include "spikekit/core/random_batch.hpp"
+#include "spikekit/core/simulation.hpp"
+#include "synapse_table.hpp"
+
+namespace spikekit {
+using detail::key_for;
+using detail::stream_kind;
+
+namespace detail {
+constexpr std::uint32_t update_chunk = 1024; // neurons per update task
+
+struct lowered_pop {
+    const population* desc = nullptr;
+    const neuron_model* model = nullptr;
+    std::unique_ptr<neuron_group> group;
+    std::uint32_t size = 0, gid0 = 0;
+    std::uint64_t chan0 = 0;
+    std::uint32_t receptors = 0;
+    std::vector<double> i_ext; // empty unless a current input targets the population
+    std::uint64_t rng_key = 0;
+    std::uint64_t spikes = 0;
+    std::vector<std::size_t> spike_recorders; // indices into impl::spikes
+};
+
+struct poisson_input {
+    std::size_t pop;
+    std::uint32_t receptor;
+    std::vector<std::uint32_t> ids; // sorted; empty = all
+    rng::poisson_table table;
+    float weight;
+    std::int64_t start, stop;
+    std::uint64_t key;
+};
+
+struct current_input {
+    std::size_t pop;
+    const input* desc;
+    std::int64_t start, stop;
+};
+
+struct update_task {
+    std::size_t pop;
+    std::uint32_t begin, end;
+};
+
+inline std::int64_t to_steps(double ms, double dt) {
+    return static_cast<std::int64_t>(std::llround(ms / dt));
+}
+
+// Distinct synaptic weights, numbered in order of first appearance, as long as their indices fit in the
+// key bits left over by (delay, channel) keys below `key_span`. Runs of equal weights (constant weights
+// per projection) cost one comparison each.
+class weight_dictionary {
+  public:
+    explicit weight_dictionary(std::uint64_t key_span)
+        : shift_(static_cast<std::uint32_t>(std::max<std::uint64_t>(1, std::bit_width(key_span - 1)))) {}
+    bool ok() const { return ok_ && shift_ < 32; }
+    std::uint32_t shift() const { return shift_; }
+    const std::vector<float>& table() const { return table_; }
+    bool add(float w) {
+        if (!ok()) return false;
+        const auto b = std::bit_cast<std::uint32_t>(w);
+        if (!table_.empty() && b == last_bits_) return true;
+        if (index_.emplace(b, static_cast<std::uint32_t>(table_.size())).second) table_.push_back(w);
+        last_bits_ = b;
+        ok_ = table_.size() <= (std::uint64_t{1} << (32 - shift_));
+        return ok_;
+    }
+    std::uint32_t index(float w) {
+        const auto b = std::bit_cast<std::uint32_t>(w);
+        if (b != last_bits_) {
+            last_bits_ = b;
+            last_index_ = index_.at(b);
+        }
+        return last_index_;
+    }
+
+  private:
+    std::uint32_t shift_;
+    bool ok_ = true;
+    std::uint32_t last_bits_ = 0, last_index_ = 0;
+    std::vector<float> table_;
+    std::unordered_map<std::uint32_t, std::uint32_t> index_;
+};
+
+inline std::vector<std::uint32_t> sorted_ids(const neuron_selection& s) {
+    auto v = s.ids;
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+}
+} // namespace detail
+
+using detail::current_input;
+using detail::lowered_pop;
+using detail::poisson_input;
+using detail::update_task;
+
+struct simulation::impl {
+    network_description desc;
+    unsigned threads = 1;
+    double dt = 0.1;
+    std::int64_t step = 0;
+    double build_s = 0.0;
+    std::vector<lowered_pop> pops;
+    std::vector<poisson_input> poisson;
+    std::vector<current_input> currents;
+    std::vector<std::int64_t> current_changes; // sorted steps at which some current changes
+    std::vector<update_task> tasks;
+    detail::synapse_table syn;
+    std::vector<float> ring;
+    std::vector<std::vector<std::uint32_t>> task_spikes;
+    std::vector<std::uint32_t> step_spikes;
+    std::vector<std::uint32_t> out_degree; // per global id
+    std::uint64_t events = 0;
+    std::vector<recorded_spikes> spikes;
+    std::vector<std::vector<std::uint8_t>> spike_masks; // per spike recorder; empty = all
+    std::vector<recorded_trace> traces;
+    std::vector<std::pair<std::size_t, std::size_t>> trace_src; // (pop, state var index)
+    std::unique_ptr<tbb::task_arena> arena;
+
+    template <class F>
+    void parallel(std::size_t n, F&& f) {
+        if (!arena || n < 2) {
+            for (std::size_t i = 0; i < n; ++i) f(i);
+            return;
+        }
+        arena->execute([&] { tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { f(i); }); });
+    }
+
+    void lower_populations(const model_registry& models);
+    void lower_initial_state();
+    void lower_projections();
+    void lower_inputs();
+    void lower_recorders();
+    void one_step();
+    void apply_poisson(const update_task& t, float* const* in);
+    void refresh_currents(bool force = false);
+    void record_traces();
+};
+
+} // namespace spikekit
