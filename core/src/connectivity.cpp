@@ -48,27 +48,31 @@ using kind = connectivity::kind;
 // Per-target rules produce each target's incoming sources independently: chunks of targets run in
 // parallel and are concatenated in target order.
 template <class PerTarget>
-std::vector<raw_synapse> by_target(std::uint32_t n_tgt, PerTarget&& sources_of) {
+connection_list by_target(std::uint32_t n_tgt, PerTarget&& sources_of) {
     const std::uint32_t chunk = 256;
     const std::uint32_t n_chunks = (n_tgt + chunk - 1) / chunk;
-    std::vector<std::vector<raw_synapse>> parts(n_chunks);
+    connection_list out;
+    out.grouped = true;
+    out.start.assign(std::uint64_t{n_tgt} + 1, 0);
+    std::vector<std::vector<std::uint32_t>> parts(n_chunks);
     tbb::parallel_for(std::uint32_t{0}, n_chunks, [&](std::uint32_t c) {
         std::vector<std::uint32_t> srcs;
         for (std::uint32_t t = c * chunk; t < std::min(n_tgt, (c + 1) * chunk); ++t) {
             srcs.clear();
             sources_of(t, srcs);
-            for (auto s : srcs) parts[c].push_back({s, t, 0, 0.0f});
+            out.start[t + 1] = srcs.size();
+            parts[c].insert(parts[c].end(), srcs.begin(), srcs.end());
         }
     });
-    std::size_t total = 0;
-    for (const auto& p : parts) total += p.size();
-    std::vector<raw_synapse> out;
-    out.reserve(total);
-    for (auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+    for (std::uint32_t t = 0; t < n_tgt; ++t) out.start[t + 1] += out.start[t];
+    out.source.reserve(out.start.back());
+    for (auto& p : parts) {
+        out.source.insert(out.source.end(), p.begin(), p.end());
+        std::vector<std::uint32_t>().swap(p);
+    }
     return out;
 }
 
-// k distinct draws from [0, n) excluding `skip` (if < n), by Floyd's algorithm order-independent of threads.
 void draw_without_replacement(rng::stream& r, std::uint32_t n, std::uint32_t k, std::uint32_t skip,
                               std::vector<std::uint32_t>& out) {
     const bool excl = skip < n;
@@ -84,7 +88,7 @@ void draw_without_replacement(rng::stream& r, std::uint32_t n, std::uint32_t k, 
     for (auto c : chosen) out.push_back(excl && c >= skip ? c + 1 : c);
 }
 
-std::vector<raw_synapse> structure(const projection& p, std::uint32_t n_src, std::uint32_t n_tgt, bool same,
+connection_list structure(const projection& p, std::uint32_t n_src, std::uint32_t n_tgt, bool same,
                                    std::uint64_t key, const std::string& file) {
     const auto& c = p.conn;
     const bool no_self = same && !c.autapses;
@@ -135,9 +139,10 @@ std::vector<raw_synapse> structure(const projection& p, std::uint32_t n_src, std
             throw input_error(file, "projection " + p.name, "out-degree " + std::to_string(c.n) + " exceeds the " +
                                                               std::to_string(pool) + " possible targets without multapses");
         // Per source, then stably sorted by target (rows end up ordered by target either way).
-        std::vector<raw_synapse> out;
-        out.reserve(std::size_t{n_src} * c.n);
-        std::vector<std::uint32_t> tg;
+        // Drawn per source, then grouped by target (a stable counting sort keeps sources ascending).
+        std::vector<std::uint32_t> src, tgt, tg;
+        src.reserve(std::size_t{n_src} * c.n);
+        tgt.reserve(std::size_t{n_src} * c.n);
         for (std::uint32_t s = 0; s < n_src; ++s) {
             rng::stream r(key, s, 1);
             tg.clear();
@@ -150,9 +155,19 @@ std::vector<raw_synapse> structure(const projection& p, std::uint32_t n_src, std
                     tg.push_back(t);
                 }
             }
-            for (auto t : tg) out.push_back({s, t, 0, 0.0f});
+            for (auto t : tg) {
+                src.push_back(s);
+                tgt.push_back(t);
+            }
         }
-        std::stable_sort(out.begin(), out.end(), [](const raw_synapse& a, const raw_synapse& b) { return a.target < b.target; });
+        connection_list out;
+        out.grouped = true;
+        out.start.assign(std::uint64_t{n_tgt} + 1, 0);
+        for (auto t : tgt) ++out.start[t + 1];
+        for (std::uint32_t t = 0; t < n_tgt; ++t) out.start[t + 1] += out.start[t];
+        out.source.resize(src.size());
+        std::vector<std::uint64_t> cursor(out.start.begin(), out.start.end() - 1);
+        for (std::size_t i = 0; i < src.size(); ++i) out.source[cursor[tgt[i]]++] = src[i];
         return out;
     }
     case kind::list:
@@ -169,14 +184,17 @@ std::vector<raw_synapse> structure(const projection& p, std::uint32_t n_src, std
                 throw input_error(c.file, c.sources_dataset, "sources and targets datasets differ in length (" +
                                                                  std::to_string(src.size()) + " vs " + std::to_string(tgt.size()) + ")");
         }
-        std::vector<raw_synapse> out(src.size());
+        connection_list out;
+        out.source.reserve(src.size());
+        out.target.reserve(src.size());
         for (std::size_t i = 0; i < src.size(); ++i) {
             if (src[i] < 0 || src[i] >= n_src || tgt[i] < 0 || tgt[i] >= n_tgt)
                 throw input_error(c.type == kind::hdf5 ? c.file : file, "projection " + p.name + " connection " + std::to_string(i),
                                   "index pair (" + std::to_string(src[i]) + ", " + std::to_string(tgt[i]) +
                                       ") out of range for populations of size " + std::to_string(n_src) + " and " +
                                       std::to_string(n_tgt));
-            out[i] = {static_cast<std::uint32_t>(src[i]), static_cast<std::uint32_t>(tgt[i]), 0, 0.0f};
+            out.source.push_back(static_cast<std::uint32_t>(src[i]));
+            out.target.push_back(static_cast<std::uint32_t>(tgt[i]));
         }
         return out;
     }
@@ -185,22 +203,24 @@ std::vector<raw_synapse> structure(const projection& p, std::uint32_t n_src, std
 }
 } // namespace
 
-std::vector<raw_synapse> generate_synapses(const projection& p, std::uint32_t n_src, std::uint32_t n_tgt, bool same,
-                                           std::uint64_t seed, std::uint32_t index, double dt_ms, const std::string& file) {
-    auto syn = structure(p, n_src, n_tgt, same, key_for(seed, stream_kind::connect, index), file);
-    const std::string where = "projection " + p.name;
-    value_source weight(p.weight, key_for(seed, stream_kind::weight, index), syn.size(), where + " weight");
-    value_source delay(p.delay, key_for(seed, stream_kind::delay, index), syn.size(), where + " delay");
-    tbb::parallel_for(std::size_t{0}, syn.size(), [&](std::size_t i) {
-        syn[i].weight = static_cast<float>(weight(i));
-        const double d = std::round(delay(i) / dt_ms);
-        syn[i].delay = static_cast<std::uint32_t>(std::clamp(d, 1.0, double{max_delay_steps} + 1.0));
-    });
-    for (std::size_t i = 0; i < syn.size(); ++i)
-        if (syn[i].delay > max_delay_steps)
-            throw input_error(file, where + " synapse " + std::to_string(i),
-                              "delay longer than " + std::to_string(max_delay_steps) + " steps");
-    return syn;
+projection_synapses::projection_synapses(const projection& p, std::uint32_t n_src, std::uint32_t n_tgt, bool same,
+                                         std::uint64_t seed, std::uint32_t index, double dt_ms, const std::string& file)
+    : projection_synapses(structure(p, n_src, n_tgt, same, key_for(seed, stream_kind::connect, index), file), p, seed,
+                          index, dt_ms, file) {}
+
+projection_synapses::projection_synapses(connection_list c, const projection& p, std::uint64_t seed,
+                                         std::uint32_t index, double dt_ms, const std::string& file)
+    : conn_(std::move(c)),
+      weight_(p.weight, key_for(seed, stream_kind::weight, index), conn_.source.size(), "projection " + p.name + " weight"),
+      delay_(p.delay, key_for(seed, stream_kind::delay, index), conn_.source.size(), "projection " + p.name + " delay"),
+      dt_(dt_ms), file_(file), where_("projection " + p.name) {}
+
+std::uint32_t projection_synapses::delay_steps(std::uint64_t item) const {
+    const double d = std::max(1.0, std::round(delay_(item) / dt_));
+    if (d > max_delay_steps)
+        throw input_error(file_, where_ + " synapse " + std::to_string(item),
+                          "delay longer than " + std::to_string(max_delay_steps) + " steps");
+    return static_cast<std::uint32_t>(d);
 }
 
 } // namespace spikekit::detail

@@ -30,17 +30,46 @@ private:
 
 inline constexpr std::uint32_t max_delay_steps = 4096;
 
-// One synapse before it is sorted into rows.
-struct raw_synapse {
-    std::uint32_t source; // local id in the source population
-    std::uint32_t target; // local id in the target population
-    std::uint32_t delay;  // in steps, >= 1
-    float weight;
+// Connections of a projection in generation order, before weights and delays: in-degree rules keep only the
+// sources, grouped by target (4 bytes per synapse), the others keep (source, target) pairs.
+struct connection_list {
+    bool grouped = false;
+    std::vector<std::uint64_t> start; // grouped: synapses of target t are items [start[t], start[t + 1])
+    std::vector<std::uint32_t> source, target;
 };
 
-// All synapses of a projection, in a deterministic order (by target for in-degree rules).
-std::vector<raw_synapse> generate_synapses(const projection& p, std::uint32_t n_src, std::uint32_t n_tgt,
-                                           bool same_population, std::uint64_t seed, std::uint32_t index, double dt_ms,
-                                           const std::string& file);
+// The synapses of a projection, item i being the i-th in generation order: its weight and delay are drawn
+// from counter i, so they are computed on demand, identically however often they are asked for. Lowering
+// streams over them twice (count rows, then fill) instead of staging 16-byte records, which keeps the peak
+// memory of a build close to the final synapse store.
+class projection_synapses {
+public:
+    projection_synapses(const projection& p, std::uint32_t n_src, std::uint32_t n_tgt, bool same_population,
+                        std::uint64_t seed, std::uint32_t index, double dt_ms, const std::string& file);
+    std::uint64_t size() const { return conn_.source.size(); }
+    // f(item, source, target) for every synapse, in item order.
+    template <class F>
+    void for_each(F&& f) const {
+        const auto& c = conn_;
+        if (!c.grouped) {
+            for (std::uint64_t i = 0; i < c.source.size(); ++i) f(i, c.source[i], c.target[i]);
+            return;
+        }
+        std::uint64_t i = 0;
+        for (std::uint32_t t = 0; t + 1 < c.start.size(); ++t)
+            for (; i < c.start[t + 1]; ++i) f(i, c.source[i], t);
+    }
+    float weight(std::uint64_t item) const { return static_cast<float>(weight_(item)); }
+    std::uint32_t delay_steps(std::uint64_t item) const; // input_error beyond max_delay_steps
+    void release() { conn_ = {}; }
+
+private:
+    projection_synapses(connection_list c, const projection& p, std::uint64_t seed, std::uint32_t index,
+                        double dt_ms, const std::string& file);
+    connection_list conn_;
+    value_source weight_, delay_;
+    double dt_;
+    std::string file_, where_;
+};
 
 } // namespace spikekit::detail

@@ -49,16 +49,18 @@ void simulation::impl::lower_initial_state() {
     }
 }
 
-// Generate every projection, then a counting sort into rows (source, block), stable so each row keeps
-// projection order and, within a projection, the generation order (by target).
+// Every projection's connections are generated first (4-8 bytes per synapse); then two streaming passes
+// over them: count the rows (source, block) and find the delays and distinct weights, then place each
+// synapse with a counting sort. The sort is stable, so each row keeps projection order and, within a
+// projection, generation order (by target). Weights and delays are recomputed in each pass from their
+// counters rather than stored.
 void simulation::impl::lower_projections() {
-    struct staged {
-        std::vector<detail::raw_synapse> syn;
+    struct part {
+        detail::projection_synapses syn;
         std::uint32_t gid0;
         std::uint64_t chan_base;
     };
-    std::vector<staged> parts;
-    std::uint32_t max_delay = 1;
+    std::vector<part> parts;
     std::uint64_t total = 0;
     for (std::size_t k = 0; k < desc.projections.size(); ++k) {
         const auto& p = desc.projections[k];
@@ -67,44 +69,57 @@ void simulation::impl::lower_projections() {
             if (pops[i].desc->name == p.source) si = i;
             if (pops[i].desc->name == p.target) ti = i;
         }
-        auto raw = detail::generate_synapses(p, pops[si].size, pops[ti].size, si == ti, desc.sim.seed,
-                                             static_cast<std::uint32_t>(k), dt, desc.source_file);
-        for (const auto& r : raw) max_delay = std::max(max_delay, r.delay);
-        total += raw.size();
+        detail::projection_synapses gen(p, pops[si].size, pops[ti].size, si == ti, desc.sim.seed,
+                                        static_cast<std::uint32_t>(k), dt, desc.source_file);
+        total += gen.size();
         const auto r = static_cast<std::uint64_t>(pops[ti].model->receptor_index(p.receptor));
-        parts.push_back({std::move(raw), pops[si].gid0, pops[ti].chan0 + r * pops[ti].size});
+        parts.push_back({std::move(gen), pops[si].gid0, pops[ti].chan0 + r * pops[ti].size});
     }
     const std::uint64_t n_src = pops.empty() ? 0 : pops.back().gid0 + pops.back().size;
+    const double fanout = n_src ? static_cast<double>(total) / static_cast<double>(n_src) : 0.0;
+    syn.blocks = static_cast<std::uint32_t>(std::clamp(std::lround(fanout / 16.0), 1L, 64L));
+    syn.blocks = static_cast<std::uint32_t>(std::min<std::uint64_t>(syn.blocks, syn.channels));
+    std::vector<std::uint8_t> block(syn.channels); // block of each channel, without a division per synapse
+    for (std::uint64_t c = 0; c < syn.channels; ++c) block[c] = static_cast<std::uint8_t>(syn.block_of(c));
+    auto row_of = [&](const part& pt, std::uint32_t source, std::uint32_t target) {
+        return (pt.gid0 + source) * std::uint64_t{syn.blocks} + block[pt.chan_base + target];
+    };
+    // Pass 1: row sizes, the longest delay, the weight dictionary.
+    syn.row_start.assign(n_src * syn.blocks + 1, 0);
+    std::uint32_t max_delay = 1;
+    for (const auto& pt : parts)
+        pt.syn.for_each([&](std::uint64_t i, std::uint32_t s, std::uint32_t t) {
+            ++syn.row_start[row_of(pt, s, t) + 1];
+            max_delay = std::max(max_delay, pt.syn.delay_steps(i));
+        });
     syn.slots = max_delay + 1;
     if (syn.channels * syn.slots >= (std::uint64_t{1} << 32))
         throw input_error(desc.source_file, "projections",
                           "network too large: input channels x (max delay + 1) exceeds 2^32");
-    const double fanout = n_src ? static_cast<double>(total) / static_cast<double>(n_src) : 0.0;
-    syn.blocks = static_cast<std::uint32_t>(std::clamp(std::lround(fanout / 16.0), 1L, 64L));
-    syn.blocks = static_cast<std::uint32_t>(std::min<std::uint64_t>(syn.blocks, syn.channels));
-    syn.row_start.assign(n_src * syn.blocks + 1, 0);
-    for (const auto& part : parts)
-        for (const auto& r : part.syn)
-            ++syn.row_start[(part.gid0 + r.source) * std::uint64_t{syn.blocks} + syn.block_of(part.chan_base + r.target) + 1];
-    std::partial_sum(syn.row_start.begin(), syn.row_start.end(), syn.row_start.begin());
-    syn.key.resize(total);
     weight_dictionary dict(syn.channels * syn.slots);
-    for (const auto& part : parts)
-        for (const auto& r : part.syn)
-            if (!dict.add(r.weight)) break;
+    for (const auto& pt : parts) {
+        bool ok = true;
+        pt.syn.for_each([&](std::uint64_t i, std::uint32_t, std::uint32_t) {
+            if (ok) ok = dict.add(pt.syn.weight(i));
+        });
+        if (!ok) break;
+    }
+    std::partial_sum(syn.row_start.begin(), syn.row_start.end(), syn.row_start.begin());
+    // Pass 2: place.
+    syn.key.resize(total);
     if (!dict.ok()) syn.weight.resize(total);
     std::vector<std::uint64_t> cursor(syn.row_start.begin(), syn.row_start.end() - 1);
-    for (auto& part : parts) {
-        for (const auto& r : part.syn) {
-            const std::uint64_t chan = part.chan_base + r.target;
-            const auto pos = cursor[(part.gid0 + r.source) * std::uint64_t{syn.blocks} + syn.block_of(chan)]++;
-            syn.key[pos] = static_cast<std::uint32_t>(std::uint64_t{r.delay} * syn.channels + chan);
+    for (auto& pt : parts) {
+        pt.syn.for_each([&](std::uint64_t i, std::uint32_t s, std::uint32_t t) {
+            const auto pos = cursor[row_of(pt, s, t)]++;
+            const float w = pt.syn.weight(i);
+            syn.key[pos] = static_cast<std::uint32_t>(std::uint64_t{pt.syn.delay_steps(i)} * syn.channels + pt.chan_base + t);
             if (dict.ok())
-                syn.key[pos] |= dict.index(r.weight) << dict.shift();
+                syn.key[pos] |= dict.index(w) << dict.shift();
             else
-                syn.weight[pos] = r.weight;
-        }
-        std::vector<detail::raw_synapse>().swap(part.syn);
+                syn.weight[pos] = w;
+        });
+        pt.syn.release(); // the connection list is no longer needed
     }
     if (dict.ok()) {
         syn.wtab = dict.table();
