@@ -25,11 +25,12 @@ void simulation::impl::lower_populations(const model_registry& models) {
         lp.gid0 = gid;
         lp.chan0 = chan;
         lp.receptors = static_cast<std::uint32_t>(lp.model->receptors().size());
+        lp.channels = lp.model->shared_input() ? 1u : lp.receptors;
         lp.group = lp.model->lower(with_defaults(lp.model->params(), p.params), p.size, dt, p.spike_times);
         lp.rng_key = key_for(desc.sim.seed, stream_kind::source, static_cast<std::uint32_t>(pops.size()));
         if (std::uint64_t{gid} + p.size > UINT32_MAX) throw input_error(desc.source_file, "populations", "more than 2^32 neurons");
         gid += p.size;
-        chan += std::uint64_t{lp.receptors} * p.size;
+        chan += std::uint64_t{lp.channels} * p.size;
         for (std::uint32_t b = 0; b < p.size; b += update_chunk)
             tasks.push_back({pops.size(), b, std::min(p.size, b + update_chunk)});
         pops.push_back(std::move(lp));
@@ -72,7 +73,7 @@ void simulation::impl::lower_projections() {
         detail::projection_synapses gen(p, pops[si].size, pops[ti].size, si == ti, desc.sim.seed,
                                         static_cast<std::uint32_t>(k), dt, desc.source_file);
         total += gen.size();
-        const auto r = static_cast<std::uint64_t>(pops[ti].model->receptor_index(p.receptor));
+        const std::uint64_t r = pops[ti].channel_of(pops[ti].model->receptor_index(p.receptor));
         parts.push_back({std::move(gen), pops[si].gid0, pops[ti].chan0 + r * pops[ti].size});
     }
     const std::uint64_t n_src = pops.empty() ? 0 : pops.back().gid0 + pops.back().size;
@@ -140,7 +141,7 @@ void simulation::impl::lower_inputs() {
         const std::int64_t start = to_steps(in.start_ms, dt);
         const std::int64_t stop = in.stop_ms ? to_steps(*in.stop_ms, dt) : INT64_MAX;
         if (in.type == input::kind::poisson) {
-            poisson.push_back({pi, static_cast<std::uint32_t>(pops[pi].model->receptor_index(in.receptor)),
+            poisson.push_back({pi, pops[pi].channel_of(pops[pi].model->receptor_index(in.receptor)),
                                in.neurons.all ? std::vector<std::uint32_t>{} : sorted_ids(in.neurons),
                                rng::poisson_table(in.rate_hz * dt * 1e-3), static_cast<float>(in.weight), start, stop,
                                key_for(desc.sim.seed, stream_kind::input, static_cast<std::uint32_t>(k))});
@@ -218,7 +219,7 @@ void simulation::impl::apply_poisson(const update_task& t, float* const* in) {
     const auto s = static_cast<std::uint64_t>(step);
     for (const auto& pin : poisson) {
         if (pin.pop != t.pop || step < pin.start || step >= pin.stop) continue;
-        float* dst = in[pin.receptor];
+        float* dst = in[pin.channel];
         const std::uint32_t gid0 = pops[t.pop].gid0;
         if (pin.ids.empty() && pin.table.tabulated()) {
             double u[rng::lanes];
@@ -269,7 +270,8 @@ void simulation::impl::one_step() {
         const auto& t = tasks[ti];
         auto& lp = pops[t.pop];
         float* in[16];
-        for (std::uint32_t r = 0; r < lp.receptors && r < 16; ++r) in[r] = base + lp.chan0 + std::uint64_t{r} * lp.size;
+        for (std::uint32_t r = 0; r < lp.receptors && r < 16; ++r)
+            in[r] = base + lp.chan0 + std::uint64_t{lp.channel_of(r)} * lp.size;
         apply_poisson(t, in);
         step_args a;
         a.step = step;

@@ -28,7 +28,10 @@ struct lowered_pop {
     std::unique_ptr<neuron_group> group;
     std::uint32_t size = 0, gid0 = 0;
     std::uint64_t chan0 = 0;
-    std::uint32_t receptors = 0;
+    std::uint32_t receptors = 0, channels = 0; // channels < receptors when receptors share an input
+    std::uint32_t channel_of(std::ptrdiff_t receptor) const {
+        return channels == receptors ? static_cast<std::uint32_t>(receptor) : 0u;
+    }
     std::vector<double> i_ext; // empty unless a current input targets the population
     std::uint64_t rng_key = 0;
     std::uint64_t spikes = 0;
@@ -37,7 +40,7 @@ struct lowered_pop {
 
 struct poisson_input {
     std::size_t pop;
-    std::uint32_t receptor;
+    std::uint32_t channel;
     std::vector<std::uint32_t> ids; // sorted; empty = all
     rng::poisson_table table;
     float weight;

@@ -25,6 +25,7 @@ constexpr receptor_info delta_receptors[] = {
 
 class delta_group : public soa_group {
 public:
+    static constexpr bool shared_input = true;
     delta_group(const param_map& p, std::uint32_t n, double dt, bool leaky)
         : soa_group(delta_state, n), last_(n, 0), leaky_(leaky), dt_(dt) {
         tau_ = leaky ? param(p, "tau_m") : std::numeric_limits<double>::infinity();
@@ -56,16 +57,15 @@ public:
     }
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
-        float* in0 = a.input[0];
-        float* in1 = a.input[1];
+        float* in0 = a.input[0]; // both receptors share this channel (shared_input)
         double* v = vars_[0].data();
         std::int64_t* ref = ref_end_.data();
         const std::int64_t s = a.step;
         if (event_driven_) {
             for (std::uint32_t i = begin; i < end; ++i) {
-                if (in0[i] == 0.0f && in1[i] == 0.0f && s != 0) continue; // nothing arrived: not touched
-                const double x = static_cast<double>(in0[i]) + static_cast<double>(in1[i]);
-                in0[i] = in1[i] = 0.0f;
+                if (in0[i] == 0.0f && s != 0) continue; // nothing arrived: not touched
+                const double x = static_cast<double>(in0[i]);
+                in0[i] = 0.0f;
                 ++updates_;
                 if (s < ref[i]) continue;
                 const auto from = std::max(last_[i], ref[i]);
@@ -81,8 +81,8 @@ public:
         const double* ext = a.i_ext;
         updates_ += end - begin;
         for (std::uint32_t i = begin; i < end; ++i) {
-            const double x = static_cast<double>(in0[i]) + static_cast<double>(in1[i]);
-            in0[i] = in1[i] = 0.0f;
+            const double x = static_cast<double>(in0[i]);
+            in0[i] = 0.0f;
             if (s < ref[i]) continue;
             const double cur = i_e_ + (ext ? ext[i] : 0.0);
             double vi = e_l_ + (v[i] - e_l_) * p22_ + p20_ * cur + x;

@@ -21,6 +21,12 @@ public:
     std::span<const receptor_info> receptors() const override { return G::receptors; }
     std::string check(const param_map& p) const override { return G::check(p); }
     bool is_source() const override { return G::source; }
+    bool shared_input() const override {
+        if constexpr (requires { G::shared_input; })
+            return G::shared_input;
+        else
+            return false;
+    }
     std::unique_ptr<neuron_group> lower(const param_map& p, std::uint32_t n, double dt,
                                         const std::vector<std::vector<double>>& spike_times) const override {
         return std::make_unique<G>(p, n, dt, spike_times);

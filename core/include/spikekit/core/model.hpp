@@ -86,6 +86,10 @@ public:
     virtual std::span<const param_info> params() const = 0;
     virtual std::span<const state_info> state() const = 0;
     virtual std::span<const receptor_info> receptors() const = 0;
+    // Input channels in the delay ring: one per receptor, unless all receptors act on the state the same
+    // way (delta synapses add to V whatever their sign): then they share one channel, input[r] points to it
+    // for every r, and the group reads input[0] only. Halves the ring for delta networks.
+    virtual bool shared_input() const { return false; }
     // Constraints between parameters (V_reset < V_th, ...); empty string if fine.
     virtual std::string check(const param_map& p) const {
         (void)p;
