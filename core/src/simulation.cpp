@@ -266,7 +266,7 @@ void simulation::impl::one_step() {
     refresh_currents();
     const std::uint32_t slot = static_cast<std::uint32_t>(step % syn.slots);
     float* const base = ring.data() + std::uint64_t{slot} * syn.channels;
-    parallel(tasks.size(), [&](std::size_t ti) {
+    parallel(tasks.size(), 4 * neurons_total(), [&](std::size_t ti) {
         const auto& t = tasks[ti];
         auto& lp = pops[t.pop];
         float* in[16];
@@ -282,6 +282,7 @@ void simulation::impl::one_step() {
         lp.group->step(a, t.begin, t.end, task_spikes[ti]);
     });
     step_spikes.clear();
+    const std::uint64_t events_before = events;
     for (std::size_t ti = 0; ti < tasks.size(); ++ti) {
         auto& lp = pops[tasks[ti].pop];
         lp.spikes += task_spikes[ti].size();
@@ -297,8 +298,9 @@ void simulation::impl::one_step() {
     }
     if (!step_spikes.empty() && syn.size() > 0) {
         // One block range per part: one part when serial, a few per thread otherwise (load balance).
+        const std::uint64_t step_events = events - events_before;
         const std::uint32_t parts = arena ? std::min(syn.blocks, 4 * threads) : 1;
-        parallel(parts, [&](std::size_t p) {
+        parallel(parts, step_events, [&](std::size_t p) {
             const auto b0 = static_cast<std::uint32_t>(p * syn.blocks / parts);
             const auto b1 = static_cast<std::uint32_t>((p + 1) * syn.blocks / parts);
             syn.deliver(b0, b1, step_spikes, slot, ring.data());

@@ -136,14 +136,18 @@ struct simulation::impl {
     std::unique_ptr<tbb::task_arena> arena;
 
     template <class F>
-    void parallel(std::size_t n, F&& f) {
-        if (!arena || n < 2) {
+    // `work` is in units of about a nanosecond (neurons updated x 4, synaptic events): below ~16 us a
+    // fork-join costs more than it saves, so small networks run serially (with the same results).
+    void parallel(std::size_t n, std::uint64_t work, F&& f) {
+        constexpr std::uint64_t min_parallel_work = 16384;
+        if (!arena || n < 2 || work < min_parallel_work) {
             for (std::size_t i = 0; i < n; ++i) f(i);
             return;
         }
         arena->execute([&] { tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { f(i); }); });
     }
 
+    std::uint64_t neurons_total() const { return pops.empty() ? 0 : std::uint64_t{pops.back().gid0} + pops.back().size; }
     void lower_populations(const model_registry& models);
     void lower_initial_state();
     void lower_projections();
