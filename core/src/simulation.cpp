@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 
 #include "simulation_impl.hpp"
@@ -317,6 +318,7 @@ simulation::simulation(const network_description& d, const model_registry& model
     s.desc = d;
     s.dt = d.sim.dt_ms;
     s.threads = threads ? threads : std::max(1u, d.sim.threads);
+    if (const char* w = std::getenv("SPIKEKIT_MIN_PARALLEL_WORK")) s.min_parallel_work = std::strtoull(w, nullptr, 10);
     if (s.threads > 1) s.arena = std::make_unique<tbb::task_arena>(static_cast<int>(s.threads));
     s.lower_populations(models);
     s.lower_initial_state();

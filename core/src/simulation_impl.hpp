@@ -135,11 +135,12 @@ struct simulation::impl {
     std::vector<std::pair<std::size_t, std::size_t>> trace_src; // (pop, state var index)
     std::unique_ptr<tbb::task_arena> arena;
 
-    template <class F>
     // `work` is in units of about a nanosecond (neurons updated x 4, synaptic events): below ~16 us a
-    // fork-join costs more than it saves, so small networks run serially (with the same results).
+    // fork-join costs more than it saves, so small networks run serially (with the same results). The
+    // environment variable SPIKEKIT_MIN_PARALLEL_WORK overrides the threshold (tests set 0).
+    std::uint64_t min_parallel_work = 16384;
+    template <class F>
     void parallel(std::size_t n, std::uint64_t work, F&& f) {
-        constexpr std::uint64_t min_parallel_work = 16384;
         if (!arena || n < 2 || work < min_parallel_work) {
             for (std::size_t i = 0; i < n; ++i) f(i);
             return;

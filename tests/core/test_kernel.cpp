@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include "spikekit/core/config.hpp"
@@ -75,7 +76,9 @@ TEST_CASE("runs are bit-identical for 1 and 2 threads, and differ for another se
                        "weight": -60, "delay": 0.5}],
       "inputs": [{"type": "poisson", "target": "e", "rate": 500, "weight": 20}],
       "record": {"spikes": [{"population": "e"}], "state": [{"population": "e", "variables": ["V_m"], "neurons": [0, 7, 2999]}]}})");
+    setenv("SPIKEKIT_MIN_PARALLEL_WORK", "0", 1); // every step parallel, however small
     simulation one(d, models(), 1), two(d, models(), 2);
+    unsetenv("SPIKEKIT_MIN_PARALLEL_WORK");
     one.run(200);
     two.run(200);
     REQUIRE(one.spikes()[0].node_ids.size() > 1000);
