@@ -5,6 +5,7 @@
 // and event counters, and what the recorders hold so far. Random numbers are counter-based (random.hpp):
 // their position is the step number, so nothing else needs saving. Synapses are rebuilt from the network
 // description with the same seed, so they are not stored. A resumed run therefore continues bit for bit.
+#include <algorithm>
 #include <string>
 
 #include "h5.hpp"
@@ -65,6 +66,21 @@ void simulation::save_checkpoint(const std::string& path) const {
             for (const auto& a : lp.group->real_arrays()) w.write(g + "/real/" + a.name, *a.data);
             for (const auto& a : lp.group->int_arrays()) w.write(g + "/int/" + a.name, *a.data);
         }
+        for (std::size_t k = 0; k < s.plastic.size(); ++k) {
+            const auto& pp = *s.plastic[k];
+            const auto g = "/plastic/" + std::to_string(k);
+            w.write(g + "/weights", pp.weights);
+            for (const auto& a : pp.state->real_arrays()) w.write(g + "/real/" + a.name, *a.data);
+            for (const auto& a : pp.state->int_arrays()) w.write(g + "/int/" + a.name, *a.data);
+            std::vector<std::uint64_t> counts;
+            std::vector<std::uint32_t> slots;
+            for (const auto& q : pp.pending) {
+                counts.push_back(q.size());
+                slots.insert(slots.end(), q.begin(), q.end());
+            }
+            w.write(g + "/pending_count", counts);
+            w.write(g + "/pending_slots", slots);
+        }
         for (std::size_t k = 0; k < s.spikes.size(); ++k) {
             const auto g = "/record/spikes/" + std::to_string(k);
             w.write(g + "/node_ids", s.spikes[k].node_ids);
@@ -123,6 +139,44 @@ void simulation::restore_checkpoint(const std::string& path) {
             expect_size(r, g + "/int/" + a.name, ints.back(), a.data->size());
         }
     }
+    struct plastic_saved {
+        std::vector<float> weights;
+        std::vector<std::vector<double>> reals;
+        std::vector<std::vector<std::int64_t>> ints;
+        std::vector<std::vector<std::uint32_t>> pending;
+    };
+    std::vector<plastic_saved> plastic;
+    for (std::size_t k = 0; k < s.plastic.size(); ++k) {
+        const auto& pp = *s.plastic[k];
+        const auto g = "/plastic/" + std::to_string(k);
+        plastic_saved ps;
+        ps.weights = r.read_floats(g + "/weights");
+        expect_size(r, g + "/weights", ps.weights, pp.weights.size());
+        for (const auto& a : pp.state->real_arrays()) {
+            ps.reals.push_back(r.read_doubles(g + "/real/" + a.name));
+            expect_size(r, g + "/real/" + a.name, ps.reals.back(), a.data->size());
+        }
+        for (const auto& a : pp.state->int_arrays()) {
+            ps.ints.push_back(r.read_ints(g + "/int/" + a.name));
+            expect_size(r, g + "/int/" + a.name, ps.ints.back(), a.data->size());
+        }
+        const auto queued = r.read_ints(g + "/pending_count");
+        expect_size(r, g + "/pending_count", queued, pp.pending.size());
+        const auto slots = r.read_ints(g + "/pending_slots");
+        std::size_t at = 0;
+        for (const auto c : queued) {
+            if (c < 0 || static_cast<std::size_t>(c) > slots.size() - at)
+                throw input_error(path, g + "/pending_count", "counts exceed the pending slots stored");
+            auto& q = ps.pending.emplace_back();
+            for (std::int64_t i = 0; i < c; ++i, ++at) {
+                if (slots[at] < 0 || slots[at] >= pp.layout.slots())
+                    throw input_error(path, g + "/pending_slots",
+                                      "pre slot " + std::to_string(slots[at]) + " out of range");
+                q.push_back(static_cast<std::uint32_t>(slots[at]));
+            }
+        }
+        plastic.push_back(std::move(ps));
+    }
     std::vector<recorded_spikes> spikes = s.spikes;
     for (std::size_t k = 0; k < spikes.size(); ++k) {
         const auto g = "/record/spikes/" + std::to_string(k);
@@ -149,6 +203,16 @@ void simulation::restore_checkpoint(const std::string& path) {
         s.pops[p].spikes = counts[p];
         for (const auto& a : s.pops[p].group->real_arrays()) *a.data = std::move(reals[ri++]);
         for (const auto& a : s.pops[p].group->int_arrays()) *a.data = std::move(ints[ii++]);
+    }
+    for (std::size_t k = 0; k < s.plastic.size(); ++k) {
+        auto& pp = *s.plastic[k];
+        // Copy (not move) into the weight array: the rule holds a span over it.
+        std::copy(plastic[k].weights.begin(), plastic[k].weights.end(), pp.weights.begin());
+        std::size_t a = 0;
+        for (const auto& arr : pp.state->real_arrays()) *arr.data = std::move(plastic[k].reals[a++]);
+        a = 0;
+        for (const auto& arr : pp.state->int_arrays()) *arr.data = std::move(plastic[k].ints[a++]);
+        pp.pending = std::move(plastic[k].pending);
     }
     s.spikes = std::move(spikes);
     s.traces = std::move(traces);

@@ -10,7 +10,7 @@
 namespace spikekit::detail {
 
 // RNG streams: each use of randomness has its own key so they never overlap.
-enum class stream_kind : std::uint32_t { initial = 1, connect = 2, weight = 3, delay = 4, input = 5, source = 6 };
+enum class stream_kind : std::uint32_t { initial = 1, connect = 2, weight = 3, delay = 4, input = 5, source = 6, plasticity = 7 };
 inline std::uint64_t key_for(std::uint64_t seed, stream_kind k, std::uint32_t index) {
     return rng::make_key(seed, (static_cast<std::uint32_t>(k) << 24) ^ index);
 }

@@ -52,6 +52,17 @@ void write_results_hdf5(const std::string& path, const simulation& sim) {
             const double step = static_cast<double>(t.interval_steps) * dt;
             w.write(g + "/mapping/time", std::vector<double>{start, start + static_cast<double>(samples) * step, step});
         }
+        // Learned weights, in the form a config reads back as a projection's initial state:
+        // "connectivity": {"rule": "hdf5", "file": F, "sources_dataset": "/weights/P/source", "targets_dataset":
+        // "/weights/P/target"}, "weight": {"hdf5": {"file": F, "dataset": "/weights/P/weight"}} (same for delay).
+        for (const auto& pw : sim.plastic_weights()) {
+            const std::string g = "/weights/" + pw.projection;
+            w.write(g + "/source", pw.source);
+            w.write(g + "/target", pw.target);
+            w.write(g + "/weight", pw.weight);
+            w.write(g + "/delay", pw.delay_ms);
+            w.attr(g + "/delay", "units", "ms");
+        }
         w.group("/spikekit");
         w.attr("/spikekit", "version", "0.1.0");
         w.attr("/spikekit", "config", to_json(sim.description()));

@@ -73,8 +73,12 @@ void simulation::impl::lower_projections() {
         }
         detail::projection_synapses gen(p, pops[si].size, pops[ti].size, si == ti, desc.sim.seed,
                                         static_cast<std::uint32_t>(k), dt, desc.source_file);
-        total += gen.size();
         const std::uint64_t r = pops[ti].channel_of(pops[ti].model->receptor_index(p.receptor));
+        if (p.plasticity) {
+            lower_plastic(k, gen, si, ti, pops[ti].chan0 + r * pops[ti].size);
+            continue;
+        }
+        total += gen.size();
         parts.push_back({std::move(gen), pops[si].gid0, pops[ti].chan0 + r * pops[ti].size});
     }
     const std::uint64_t n_src = pops.empty() ? 0 : pops.back().gid0 + pops.back().size;
@@ -89,6 +93,8 @@ void simulation::impl::lower_projections() {
     // Pass 1: row sizes, the longest delay, the weight dictionary.
     syn.row_start.assign(n_src * syn.blocks + 1, 0);
     std::uint32_t max_delay = 1;
+    for (const auto& pp : plastic)
+        for (auto d : pp->slot_delay) max_delay = std::max(max_delay, d);
     for (const auto& pt : parts)
         pt.syn.for_each([&](std::uint64_t i, std::uint32_t s, std::uint32_t t) {
             ++syn.row_start[row_of(pt, s, t) + 1];
@@ -131,6 +137,37 @@ void simulation::impl::lower_projections() {
     out_degree.assign(n_src, 0);
     for (std::uint64_t g = 0; g < n_src; ++g)
         out_degree[g] = static_cast<std::uint32_t>(syn.row_start[(g + 1) * syn.blocks] - syn.row_start[g * syn.blocks]);
+    for (auto& pp : plastic) {
+        pp->pending.assign(syn.slots, {});
+        for (std::uint32_t j = 0; j < pp->src_size; ++j) out_degree[pp->src_gid0 + j] += pp->out_degree(j);
+    }
+}
+
+// A plastic projection keeps its own store (see plastic_projection.hpp); its rule is checked here because
+// rules, unlike models, are not known to the config reader.
+void simulation::impl::lower_plastic(std::size_t k, const detail::projection_synapses& gen, std::size_t si,
+                                     std::size_t ti, std::uint64_t chan_base) {
+    const auto& p = desc.projections[k];
+    const std::string where = "projections[" + std::to_string(k) + "].plasticity";
+    if (!rules) throw input_error(desc.source_file, where, "plasticity rules are not available in this program");
+    for (const auto& other : plastic)
+        if (other->name == p.name)
+            throw input_error(desc.source_file, "projections[" + std::to_string(k) + "].name",
+                              "plastic projections need distinct names (their weights are saved by name): '" +
+                                  p.name + "' is taken");
+    const auto params = validate_plasticity(*rules, *p.plasticity, desc.source_file, where);
+    lower_args args;
+    args.dt_ms = dt;
+    args.rng_key = key_for(desc.sim.seed, stream_kind::plasticity, static_cast<std::uint32_t>(k));
+    auto pp = std::make_unique<detail::plastic_projection>(gen, pops[si].size, pops[ti].size,
+                                                           *rules->find(p.plasticity->rule), params, args);
+    pp->name = p.name;
+    pp->src_pop = si;
+    pp->tgt_pop = ti;
+    pp->src_gid0 = pops[si].gid0;
+    pp->tgt_gid0 = pops[ti].gid0;
+    pp->chan_base = chan_base;
+    plastic.push_back(std::move(pp));
 }
 
 void simulation::impl::lower_inputs() {
@@ -267,6 +304,7 @@ void simulation::impl::one_step() {
     refresh_currents();
     const std::uint32_t slot = static_cast<std::uint32_t>(step % syn.slots);
     float* const base = ring.data() + std::uint64_t{slot} * syn.channels;
+    for (auto& pp : plastic) pp->arrive(step, dt, syn.slots, syn.channels, ring.data());
     parallel(tasks.size(), 4 * neurons_total(), [&](std::size_t ti) {
         const auto& t = tasks[ti];
         auto& lp = pops[t.pop];
@@ -297,6 +335,7 @@ void simulation::impl::one_step() {
                 }
         }
     }
+    for (auto& pp : plastic) pp->after_spikes(step, dt, syn.slots, step_spikes);
     if (!step_spikes.empty() && syn.size() > 0) {
         // One block range per part: one part when serial, a few per thread otherwise (load balance).
         const std::uint64_t step_events = events - events_before;
@@ -310,13 +349,15 @@ void simulation::impl::one_step() {
     ++step;
 }
 
-simulation::simulation(const network_description& d, const model_registry& models, unsigned threads)
+simulation::simulation(const network_description& d, const model_registry& models, unsigned threads,
+                       const rule_registry* rules)
     : p_(std::make_unique<impl>()) {
     const auto t0 = std::chrono::steady_clock::now();
     validate(d, models);
     auto& s = *p_;
     s.desc = d;
     s.dt = d.sim.dt_ms;
+    s.rules = rules;
     s.threads = threads ? threads : std::max(1u, d.sim.threads);
     if (const char* w = std::getenv("SPIKEKIT_MIN_PARALLEL_WORK")) s.min_parallel_work = std::strtoull(w, nullptr, 10);
     if (s.threads > 1) s.arena = std::make_unique<tbb::task_arena>(static_cast<int>(s.threads));
@@ -363,5 +404,23 @@ std::uint64_t simulation::neuron_updates(std::size_t population) const { return 
 const std::vector<recorded_spikes>& simulation::spikes() const { return p_->spikes; }
 const std::vector<recorded_trace>& simulation::traces() const { return p_->traces; }
 const network_description& simulation::description() const { return p_->desc; }
+
+std::vector<projection_weights> simulation::plastic_weights() const {
+    std::vector<projection_weights> out;
+    const double t = time_ms();
+    for (const auto& pp : p_->plastic) {
+        pp->state->flush(t);
+        projection_weights w;
+        w.projection = pp->name;
+        for (std::uint32_t k = 0; k < pp->layout.size(); ++k) {
+            w.source.push_back(pp->source_of(k));
+            w.target.push_back(pp->layout.post_of(k));
+            w.delay_ms.push_back(static_cast<float>(pp->slot_delay[pp->layout.slot_of(k)] * p_->dt));
+            w.weight.push_back(pp->weights[k]);
+        }
+        out.push_back(std::move(w));
+    }
+    return out;
+}
 
 } // namespace spikekit

@@ -11,6 +11,7 @@
 #include <tbb/task_arena.h>
 
 #include "lowering.hpp"
+#include "plastic_projection.hpp"
 #include "spikekit/core/random_batch.hpp"
 #include "spikekit/core/simulation.hpp"
 #include "synapse_table.hpp"
@@ -124,6 +125,8 @@ struct simulation::impl {
     std::vector<std::int64_t> current_changes; // sorted steps at which some current changes
     std::vector<update_task> tasks;
     detail::synapse_table syn;
+    const rule_registry* rules = nullptr;
+    std::vector<std::unique_ptr<detail::plastic_projection>> plastic;
     std::vector<float> ring;
     std::vector<std::vector<std::uint32_t>> task_spikes;
     std::vector<std::uint32_t> step_spikes;
@@ -153,6 +156,8 @@ struct simulation::impl {
     void lower_initial_state();
     void lower_projections();
     void lower_inputs();
+    void lower_plastic(std::size_t k, const detail::projection_synapses& gen, std::size_t si, std::size_t ti,
+                       std::uint64_t chan_base);
     void lower_recorders();
     void one_step();
     void apply_poisson(const update_task& t, float* const* in);

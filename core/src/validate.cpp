@@ -122,8 +122,6 @@ struct checker {
             if (min_delay < d.sim.dt_ms - 1e-9 * d.sim.dt_ms)
                 fail(w + ".delay", "expected delays >= dt (" + std::to_string(d.sim.dt_ms) +
                                        " ms); a normal distribution needs 'min' >= dt");
-            if (p.plasticity)
-                fail(w + ".plasticity", "plasticity rule '" + p.plasticity->rule + "' is not available in this build");
         }
     }
 

@@ -19,6 +19,7 @@
 
 #include "spikekit/core/model.hpp"
 #include "spikekit/core/network.hpp"
+#include "spikekit/core/plasticity.hpp"
 
 namespace spikekit {
 
@@ -38,6 +39,13 @@ struct recorded_trace {
     std::vector<float> values;      // row-major: [sample][neuron]
 };
 
+// The synapses of a plastic projection as they are now (local ids, delay in ms).
+struct projection_weights {
+    std::string projection;
+    std::vector<std::uint32_t> source, target;
+    std::vector<float> delay_ms, weight;
+};
+
 struct population_stats {
     std::string name;
     std::uint32_t size = 0;
@@ -47,7 +55,9 @@ struct population_stats {
 class simulation {
 public:
     // Builds the network. `threads` = 0 takes the description's value.
-    simulation(const network_description& d, const model_registry& models, unsigned threads = 0);
+    // Plastic projections need `rules` (learning::builtin_rules() has the built-in ones).
+    simulation(const network_description& d, const model_registry& models, unsigned threads = 0,
+               const rule_registry* rules = nullptr);
     ~simulation();
     simulation(const simulation&) = delete;
     simulation& operator=(const simulation&) = delete;
@@ -79,6 +89,8 @@ public:
     const std::vector<recorded_spikes>& spikes() const;
     const std::vector<recorded_trace>& traces() const;
     const network_description& description() const;
+    // Current weights of every plastic projection (rules are brought up to the current time first).
+    std::vector<projection_weights> plastic_weights() const;
 
 private:
     struct impl;
