@@ -178,9 +178,44 @@ struct parser {
         return p;
     }
 
+    // A pair [a, b] or one number for both.
+    static std::array<std::uint32_t, 2> pair_of(const json_reader& r, std::uint64_t min) {
+        std::array<std::uint32_t, 2> v{};
+        if (r.json().is_array()) {
+            if (r.size() != 2) r.fail("expected [rows, columns] or one number");
+            for (std::size_t i = 0; i < 2; ++i) v[i] = static_cast<std::uint32_t>(r[i].as_count());
+        } else {
+            v[0] = v[1] = static_cast<std::uint32_t>(r.as_count());
+        }
+        if (v[0] < min || v[1] < min) r.fail("expected values >= " + std::to_string(min));
+        return v;
+    }
+
+    static conv2d_spec parse_conv2d(const json_reader& r) {
+        conv2d_spec c;
+        auto shape = r.at("in_shape");
+        shape.expect_array();
+        if (shape.size() != 3) shape.fail("expected [channels, height, width]");
+        for (std::size_t i = 0; i < 3; ++i) {
+            c.in_shape[i] = static_cast<std::uint32_t>(shape[i].as_count());
+            if (c.in_shape[i] == 0) shape[i].fail("expected a size >= 1");
+        }
+        c.out_channels = static_cast<std::uint32_t>(r.at("out_channels").as_count());
+        c.kernel = pair_of(r.at("kernel"), 1);
+        if (r.has("stride")) c.stride = pair_of(r.at("stride"), 1);
+        if (r.has("padding")) c.padding = pair_of(r.at("padding"), 0);
+        if (r.has("dilation")) c.dilation = pair_of(r.at("dilation"), 1);
+        if (r.has("groups")) c.groups = static_cast<std::uint32_t>(r.at("groups").as_count());
+        if (c.groups == 0 || c.in_shape[0] % c.groups || c.out_channels % c.groups || c.out_channels == 0)
+            r.fail("expected out_channels >= 1 and groups >= 1 dividing both the input channels (" +
+                   std::to_string(c.in_shape[0]) + ") and out_channels (" + std::to_string(c.out_channels) + ")");
+        if (c.out_h() == 0 || c.out_w() == 0) r.at("kernel").fail("the kernel does not fit the padded input");
+        return c;
+    }
+
     connectivity parse_connectivity(const json_reader& r) const {
         r.only_keys({"rule", "p", "n", "autapses", "multapses", "sources", "targets", "file", "sources_dataset",
-                     "targets_dataset"});
+                     "targets_dataset", "in_shape", "out_channels", "kernel", "stride", "padding", "dilation", "groups"});
         connectivity c;
         const auto rule = r.at("rule").as_string();
         using k = connectivity::kind;
@@ -191,10 +226,12 @@ struct parser {
         else if (rule == "fixed_outdegree") c.type = k::fixed_outdegree;
         else if (rule == "list") c.type = k::list;
         else if (rule == "hdf5") c.type = k::hdf5;
+        else if (rule == "conv2d") c.type = k::conv2d;
         else
             r.at("rule").fail("unknown connectivity rule '" + rule +
                               "' (expected all_to_all, one_to_one, fixed_probability, fixed_indegree, "
-                              "fixed_outdegree, list or hdf5)");
+                              "fixed_outdegree, list, hdf5 or conv2d)");
+        if (c.type == k::conv2d) c.conv = parse_conv2d(r);
         if (c.type == k::fixed_probability) {
             c.p = r.at("p").as_number();
             if (c.p < 0 || c.p > 1) r.at("p").fail("expected a probability in [0, 1], got " + r.at("p").json().dump());

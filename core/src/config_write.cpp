@@ -37,6 +37,7 @@ const char* rule_name(connectivity::kind k) {
     case connectivity::kind::fixed_outdegree: return "fixed_outdegree";
     case connectivity::kind::list: return "list";
     case connectivity::kind::hdf5: return "hdf5";
+    case connectivity::kind::conv2d: return "conv2d";
     }
     return "";
 }
@@ -54,6 +55,16 @@ json connectivity_json(const connectivity& c) {
         j["file"] = c.file;
         j["sources_dataset"] = c.sources_dataset;
         j["targets_dataset"] = c.targets_dataset;
+    }
+    if (c.type == k::conv2d) {
+        const auto& v = c.conv;
+        j["in_shape"] = v.in_shape;
+        j["out_channels"] = v.out_channels;
+        j["kernel"] = v.kernel;
+        j["stride"] = v.stride;
+        j["padding"] = v.padding;
+        j["dilation"] = v.dilation;
+        j["groups"] = v.groups;
     }
     return j;
 }

@@ -165,11 +165,13 @@ connection_list structure(const projection& p, std::uint32_t n_src, std::uint32_
         out.start.assign(std::uint64_t{n_tgt} + 1, 0);
         for (auto t : tgt) ++out.start[t + 1];
         for (std::uint32_t t = 0; t < n_tgt; ++t) out.start[t + 1] += out.start[t];
-        out.source.resize(src.size());
+        out.source.assign(src.begin(), src.end()); // sized (a plain resize trips a GCC 12 -Wnull-dereference false positive)
         std::vector<std::uint64_t> cursor(out.start.begin(), out.start.end() - 1);
         for (std::size_t i = 0; i < src.size(); ++i) out.source[cursor[tgt[i]]++] = src[i];
         return out;
     }
+    case kind::conv2d: // lowered as a shared-weight conv_projection, never expanded
+        throw input_error(file, "projection " + p.name, "conv2d connectivity cannot be expanded into synapses");
     case kind::list:
     case kind::hdf5: {
         std::vector<std::int64_t> src, tgt;

@@ -71,6 +71,13 @@ void simulation::impl::lower_projections() {
             if (pops[i].desc->name == p.source) si = i;
             if (pops[i].desc->name == p.target) ti = i;
         }
+        if (p.conn.type == connectivity::kind::conv2d) {
+            convs.emplace_back(p, desc.sim.seed, static_cast<std::uint32_t>(k), dt, desc.source_file);
+            convs.back().src_gid0 = pops[si].gid0;
+            convs.back().chan_base =
+                pops[ti].chan0 + std::uint64_t{pops[ti].channel_of(pops[ti].model->receptor_index(p.receptor))} * pops[ti].size;
+            continue;
+        }
         detail::projection_synapses gen(p, pops[si].size, pops[ti].size, si == ti, desc.sim.seed,
                                         static_cast<std::uint32_t>(k), dt, desc.source_file);
         const std::uint64_t r = pops[ti].channel_of(pops[ti].model->receptor_index(p.receptor));
@@ -95,6 +102,7 @@ void simulation::impl::lower_projections() {
     std::uint32_t max_delay = 1;
     for (const auto& pp : plastic)
         for (auto d : pp->slot_delay) max_delay = std::max(max_delay, d);
+    for (const auto& cp : convs) max_delay = std::max(max_delay, cp.delay);
     for (const auto& pt : parts)
         pt.syn.for_each([&](std::uint64_t i, std::uint32_t s, std::uint32_t t) {
             ++syn.row_start[row_of(pt, s, t) + 1];
@@ -137,6 +145,10 @@ void simulation::impl::lower_projections() {
     out_degree.assign(n_src, 0);
     for (std::uint64_t g = 0; g < n_src; ++g)
         out_degree[g] = static_cast<std::uint32_t>(syn.row_start[(g + 1) * syn.blocks] - syn.row_start[g * syn.blocks]);
+    for (const auto& cp : convs) {
+        const std::uint32_t n = cp.geo.in_shape[0] * cp.geo.in_shape[1] * cp.geo.in_shape[2];
+        for (std::uint32_t j = 0; j < n; ++j) out_degree[cp.src_gid0 + j] += static_cast<std::uint32_t>(cp.out_degree(j));
+    }
     for (auto& pp : plastic) {
         pp->pending.assign(syn.slots, {});
         for (std::uint32_t j = 0; j < pp->src_size; ++j) out_degree[pp->src_gid0 + j] += pp->out_degree(j);
@@ -336,6 +348,7 @@ void simulation::impl::one_step() {
         }
     }
     for (auto& pp : plastic) pp->after_spikes(step, dt, syn.slots, step_spikes);
+    for (const auto& cp : convs) cp.deliver(step_spikes, step, syn.slots, syn.channels, ring.data());
     if (!step_spikes.empty() && syn.size() > 0) {
         // One block range per part: one part when serial, a few per thread otherwise (load balance).
         const std::uint64_t step_events = events - events_before;
@@ -390,8 +403,21 @@ std::int64_t simulation::steps_done() const { return p_->step; }
 std::uint64_t simulation::neurons() const {
     return p_->pops.empty() ? 0 : std::uint64_t{p_->pops.back().gid0} + p_->pops.back().size;
 }
-std::uint64_t simulation::synapses() const { return p_->syn.size(); }
-std::uint64_t simulation::synapse_bytes() const { return p_->syn.bytes(); }
+// Connections, whatever their storage: static rows, plastic stores, and the synapses a convolution
+// would have if expanded.
+std::uint64_t simulation::synapses() const {
+    std::uint64_t n = p_->syn.size();
+    for (const auto& pp : p_->plastic) n += pp->layout.size();
+    for (const auto& cp : p_->convs) n += cp.connections();
+    return n;
+}
+// Memory actually held for them (a convolution holds its kernel only).
+std::uint64_t simulation::synapse_bytes() const {
+    std::uint64_t b = p_->syn.bytes();
+    for (const auto& pp : p_->plastic) b += std::uint64_t{pp->layout.size()} * 16;
+    for (const auto& cp : p_->convs) b += cp.kernel.size() * sizeof(float);
+    return b;
+}
 std::uint64_t simulation::synaptic_events() const { return p_->events; }
 double simulation::build_seconds() const { return p_->build_s; }
 unsigned simulation::threads() const { return p_->threads; }

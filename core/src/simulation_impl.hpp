@@ -11,6 +11,7 @@
 #include <tbb/task_arena.h>
 
 #include "lowering.hpp"
+#include "conv_projection.hpp"
 #include "plastic_projection.hpp"
 #include "spikekit/core/random_batch.hpp"
 #include "spikekit/core/simulation.hpp"
@@ -127,6 +128,7 @@ struct simulation::impl {
     detail::synapse_table syn;
     const rule_registry* rules = nullptr;
     std::vector<std::unique_ptr<detail::plastic_projection>> plastic;
+    std::vector<detail::conv_projection> convs;
     std::vector<float> ring;
     std::vector<std::vector<std::uint32_t>> task_spikes;
     std::vector<std::uint32_t> step_spikes;

@@ -93,6 +93,7 @@ struct checker {
             if (c.type == k::fixed_outdegree && !c.multapses && c.n > tgt.size)
                 fail(w + ".connectivity.n", "an out-degree of " + std::to_string(c.n) + " without multapses needs at least as many targets, got " +
                                                 std::to_string(tgt.size));
+            if (c.type == k::conv2d) conv2d(w, p, src, tgt);
             for (std::size_t s = 0; s < c.sources.size(); ++s) {
                 if (c.sources[s] >= src.size)
                     fail(w + ".connectivity.sources[" + std::to_string(s) + "]", "source index " + std::to_string(c.sources[s]) +
@@ -123,6 +124,30 @@ struct checker {
                 fail(w + ".delay", "expected delays >= dt (" + std::to_string(d.sim.dt_ms) +
                                        " ms); a normal distribution needs 'min' >= dt");
         }
+    }
+
+    // A convolution's populations must have its shapes; its weight is the shared kernel and its delay one
+    // number (every position uses the same synapse).
+    void conv2d(const std::string& w, const projection& p, const population& src, const population& tgt) const {
+        const auto& v = p.conn.conv;
+        const std::uint64_t n_in = std::uint64_t{v.in_shape[0]} * v.in_shape[1] * v.in_shape[2];
+        const std::uint64_t n_out = std::uint64_t{v.out_channels} * v.out_h() * v.out_w();
+        if (src.size != n_in)
+            fail(w + ".connectivity.in_shape", "source population '" + src.name + "' has " + std::to_string(src.size) +
+                                                   " neurons, in_shape needs " + std::to_string(n_in));
+        if (tgt.size != n_out)
+            fail(w + ".target", "target population '" + tgt.name + "' has " + std::to_string(tgt.size) +
+                                    " neurons, the convolution produces " + std::to_string(v.out_channels) + " x " +
+                                    std::to_string(v.out_h()) + " x " + std::to_string(v.out_w()) + " = " +
+                                    std::to_string(n_out));
+        const auto& wt = p.weight;
+        if (wt.type == value_spec::kind::uniform || wt.type == value_spec::kind::normal)
+            fail(w + ".weight", "a conv2d kernel is given as values, an HDF5 dataset or one constant");
+        if (wt.type == value_spec::kind::list && wt.values.size() != v.kernel_size())
+            fail(w + ".weight", "expected " + std::to_string(v.kernel_size()) + " kernel values (out_channels x in_channels/groups x kh x kw), got " +
+                                    std::to_string(wt.values.size()));
+        if (p.delay.type != value_spec::kind::constant) fail(w + ".delay", "a conv2d projection takes one delay");
+        if (p.plasticity) fail(w + ".plasticity", "conv2d projections share their weights and cannot be plastic");
     }
 
     void inputs_and_recorders() const {

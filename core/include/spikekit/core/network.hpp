@@ -4,6 +4,8 @@
 // It is plain data in user units (ms, mV, pA, nS, Hz), checked when it is loaded (config.hpp) and lowered
 // once into the arrays the kernel runs (simulation.hpp). A JSON config loads into it and saves back from
 // it losslessly; the format is documented in docs/config.md.
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -60,8 +62,31 @@ struct population {
     bool operator==(const population&) const = default;
 };
 
+// A 2-D convolution between populations laid out as (channel, row, column), row-major: the source has
+// in_shape = {C, H, W} neurons, the target {out_channels, OH, OW} with OH = (H + 2 pad - dil (k - 1) - 1) /
+// stride + 1. The projection's weight gives the kernel, out_channels x (C / groups) x kh x kw values
+// (PyTorch's OIHW order), shared by every position: the kernel stores the kernel, not the synapses.
+struct conv2d_spec {
+    std::array<std::uint32_t, 3> in_shape{};
+    std::uint32_t out_channels = 0, groups = 1;
+    std::array<std::uint32_t, 2> kernel{1, 1}, stride{1, 1}, padding{0, 0}, dilation{1, 1};
+    std::uint32_t out_h() const { return out_dim(0); }
+    std::uint32_t out_w() const { return out_dim(1); }
+    std::uint64_t kernel_size() const {
+        return std::uint64_t{out_channels} * (in_shape[0] / std::max(groups, 1u)) * kernel[0] * kernel[1];
+    }
+    bool operator==(const conv2d_spec&) const = default;
+
+private:
+    std::uint32_t out_dim(int a) const {
+        const auto in = static_cast<std::int64_t>(in_shape[1 + a]) + 2 * padding[a];
+        const auto span = static_cast<std::int64_t>(dilation[a]) * (kernel[a] - 1) + 1;
+        return in < span || stride[a] == 0 ? 0 : static_cast<std::uint32_t>((in - span) / stride[a] + 1);
+    }
+};
+
 struct connectivity {
-    enum class kind { all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, list, hdf5 };
+    enum class kind { all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, list, hdf5, conv2d };
     kind type = kind::all_to_all;
     double p = 0.0;        // fixed_probability
     std::uint32_t n = 0;   // fixed_indegree / fixed_outdegree
@@ -69,6 +94,7 @@ struct connectivity {
     bool multapses = true; // fixed_indegree / fixed_outdegree: allow the same pair twice
     std::vector<std::uint32_t> sources, targets; // list
     std::string file, sources_dataset, targets_dataset; // hdf5
+    conv2d_spec conv;                                   // conv2d
     bool operator==(const connectivity&) const = default;
 };
 
