@@ -215,9 +215,12 @@ projection_synapses::projection_synapses(connection_list c, const projection& p,
     : conn_(std::move(c)),
       weight_(p.weight, key_for(seed, stream_kind::weight, index), conn_.source.size(), "projection " + p.name + " weight"),
       delay_(p.delay, key_for(seed, stream_kind::delay, index), conn_.source.size(), "projection " + p.name + " delay"),
-      dt_(dt_ms), file_(file), where_("projection " + p.name) {}
+      dt_(dt_ms), file_(file), where_("projection " + p.name) {
+    if (p.weight.type == value_spec::kind::constant) const_weight_ = static_cast<float>(p.weight.value);
+    if (p.delay.type == value_spec::kind::constant && !conn_.source.empty()) const_delay_ = drawn_delay_steps(0);
+}
 
-std::uint32_t projection_synapses::delay_steps(std::uint64_t item) const {
+std::uint32_t projection_synapses::drawn_delay_steps(std::uint64_t item) const {
     const double d = std::max(1.0, std::round(delay_(item) / dt_));
     if (d > max_delay_steps)
         throw input_error(file_, where_ + " synapse " + std::to_string(item),

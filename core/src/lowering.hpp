@@ -1,6 +1,7 @@
 #pragma once
 // Internal pieces of the lowering from description to kernel arrays.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,15 +60,23 @@ public:
         for (std::uint32_t t = 0; t + 1 < c.start.size(); ++t)
             for (; i < c.start[t + 1]; ++i) f(i, c.source[i], t);
     }
-    float weight(std::uint64_t item) const { return static_cast<float>(weight_(item)); }
-    std::uint32_t delay_steps(std::uint64_t item) const; // input_error beyond max_delay_steps
+    // Constant weights and delays (the common case) are answered inline without a draw.
+    float weight(std::uint64_t item) const {
+        return const_weight_ ? *const_weight_ : static_cast<float>(weight_(item));
+    }
+    std::uint32_t delay_steps(std::uint64_t item) const { // input_error beyond max_delay_steps
+        return const_delay_ ? *const_delay_ : drawn_delay_steps(item);
+    }
     void release() { conn_ = {}; }
 
 private:
     projection_synapses(connection_list c, const projection& p, std::uint64_t seed, std::uint32_t index,
                         double dt_ms, const std::string& file);
+    std::uint32_t drawn_delay_steps(std::uint64_t item) const;
     connection_list conn_;
     value_source weight_, delay_;
+    std::optional<float> const_weight_;
+    std::optional<std::uint32_t> const_delay_;
     double dt_;
     std::string file_, where_;
 };

@@ -376,10 +376,9 @@ simulation::simulation(const network_description& d, const model_registry& model
     if (s.threads > 1) s.arena = std::make_unique<tbb::task_arena>(static_cast<int>(s.threads));
     s.lower_populations(models);
     s.lower_initial_state();
-    if (s.arena)
-        s.arena->execute([&] { s.lower_projections(); });
-    else
-        s.lower_projections();
+    // Connection generation is parallel too, within the same number of threads as the run.
+    tbb::task_arena build_arena(static_cast<int>(s.threads));
+    build_arena.execute([&] { s.lower_projections(); });
     s.lower_inputs();
     s.lower_recorders();
     s.task_spikes.resize(s.tasks.size());
