@@ -1,7 +1,9 @@
 #pragma once
 // Internal pieces of the lowering from description to kernel arrays.
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -11,7 +13,15 @@
 namespace spikekit::detail {
 
 // RNG streams: each use of randomness has its own key so they never overlap.
-enum class stream_kind : std::uint32_t { initial = 1, connect = 2, weight = 3, delay = 4, input = 5, source = 6, plasticity = 7 };
+enum class stream_kind : std::uint32_t {
+    initial = 1,
+    connect = 2,
+    weight = 3,
+    delay = 4,
+    input = 5,
+    source = 6,
+    plasticity = 7
+};
 inline std::uint64_t key_for(std::uint64_t seed, stream_kind k, std::uint32_t index) {
     return rng::make_key(seed, (static_cast<std::uint32_t>(k) << 24) ^ index);
 }
@@ -19,11 +29,12 @@ inline std::uint64_t key_for(std::uint64_t seed, stream_kind k, std::uint32_t in
 // Draws of a value_spec: item i (neuron or synapse) uses the counter (i, draw) so values do not depend on
 // the order of evaluation. Lists and HDF5 datasets are read once.
 class value_source {
-public:
-    value_source(const value_spec& s, std::uint64_t key, std::size_t expected_count, const std::string& where);
+  public:
+    value_source(const value_spec& s, std::uint64_t key, std::size_t expected_count,
+                 const std::string& where);
     double operator()(std::uint64_t item) const;
 
-private:
+  private:
     const value_spec* spec_;
     std::uint64_t key_;
     std::vector<double> table_;
@@ -31,12 +42,27 @@ private:
 
 inline constexpr std::uint32_t max_delay_steps = 4096;
 
-// Connections of a projection in generation order, before weights and delays: in-degree rules keep only the
-// sources, grouped by target (4 bytes per synapse), the others keep (source, target) pairs.
+// Connections of a projection in generation order, before weights and delays. In-degree rules (every
+// target draws its sources independently) are kept as their generator and produced in chunks of targets
+// whenever they are walked, so a build never holds more than a chunk of them; the other rules keep their
+// (source, target) pairs, or sources grouped by target.
+using per_target_fn = std::function<void(std::uint32_t target, std::vector<std::uint32_t>& sources)>;
 struct connection_list {
     bool grouped = false;
     std::vector<std::uint64_t> start; // grouped: synapses of target t are items [start[t], start[t + 1])
     std::vector<std::uint32_t> source, target;
+    per_target_fn generate; // set: sources are produced on demand for targets [0, n_targets)
+    std::uint32_t n_targets = 0;
+    std::uint64_t count = 0; // number of synapses (stored or generated)
+};
+
+// A piece of a connection list: items [item0, item0 + source.size()). Grouped pieces cover targets
+// t0, t0 + 1, ... with local offsets `start` (start[0] = 0); flat pieces list each synapse's target.
+struct connection_chunk {
+    std::uint64_t item0 = 0;
+    std::uint32_t t0 = 0;
+    std::span<const std::uint64_t> start;
+    std::span<const std::uint32_t> source, target;
 };
 
 // The synapses of a projection, item i being the i-th in generation order: its weight and delay are drawn
@@ -44,21 +70,23 @@ struct connection_list {
 // streams over them twice (count rows, then fill) instead of staging 16-byte records, which keeps the peak
 // memory of a build close to the final synapse store.
 class projection_synapses {
-public:
+  public:
     projection_synapses(const projection& p, std::uint32_t n_src, std::uint32_t n_tgt, bool same_population,
                         std::uint64_t seed, std::uint32_t index, double dt_ms, const std::string& file);
-    std::uint64_t size() const { return conn_.source.size(); }
+    std::uint64_t size() const { return conn_.count; }
+    void for_each_chunk(const std::function<void(const connection_chunk&)>& f) const;
     // f(item, source, target) for every synapse, in item order.
     template <class F>
     void for_each(F&& f) const {
-        const auto& c = conn_;
-        if (!c.grouped) {
-            for (std::uint64_t i = 0; i < c.source.size(); ++i) f(i, c.source[i], c.target[i]);
-            return;
-        }
-        std::uint64_t i = 0;
-        for (std::uint32_t t = 0; t + 1 < c.start.size(); ++t)
-            for (; i < c.start[t + 1]; ++i) f(i, c.source[i], t);
+        for_each_chunk([&](const connection_chunk& c) {
+            if (!c.target.empty()) {
+                for (std::size_t i = 0; i < c.source.size(); ++i) f(c.item0 + i, c.source[i], c.target[i]);
+                return;
+            }
+            std::size_t i = 0;
+            for (std::uint32_t t = 0; t + 1 < c.start.size(); ++t)
+                for (; i < c.start[t + 1]; ++i) f(c.item0 + i, c.source[i], c.t0 + t);
+        });
     }
     // Constant weights and delays (the common case) are answered inline without a draw.
     float weight(std::uint64_t item) const {
@@ -69,7 +97,7 @@ public:
     }
     void release() { conn_ = {}; }
 
-private:
+  private:
     projection_synapses(connection_list c, const projection& p, std::uint64_t seed, std::uint32_t index,
                         double dt_ms, const std::string& file);
     std::uint32_t drawn_delay_steps(std::uint64_t item) const;
