@@ -6,6 +6,7 @@
 // their position is the step number, so nothing else needs saving. Synapses are rebuilt from the network
 // description with the same seed, so they are not stored. A resumed run therefore continues bit for bit.
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "h5.hpp"
@@ -66,6 +67,9 @@ void simulation::save_checkpoint(const std::string& path) const {
             for (const auto& a : lp.group->real_arrays()) w.write(g + "/real/" + a.name, *a.data);
             for (const auto& a : lp.group->int_arrays()) w.write(g + "/int/" + a.name, *a.data);
         }
+        for (std::size_t k = 0; k < s.poisson.size(); ++k) // rates set through set_rates()
+            if (!s.poisson[k].lambda.empty())
+                w.write("/inputs/" + std::to_string(k) + "/lambda", s.poisson[k].lambda);
         for (std::size_t k = 0; k < s.plastic.size(); ++k) {
             const auto& pp = *s.plastic[k];
             const auto g = "/plastic/" + std::to_string(k);
@@ -177,6 +181,14 @@ void simulation::restore_checkpoint(const std::string& path) {
         }
         plastic.push_back(std::move(ps));
     }
+    std::vector<std::vector<double>> lambdas(s.poisson.size());
+    for (std::size_t k = 0; k < s.poisson.size(); ++k) {
+        const auto ds = "/inputs/" + std::to_string(k) + "/lambda";
+        if (!r.has(ds)) continue;
+        lambdas[k] = r.read_doubles(ds);
+        const auto& pin = s.poisson[k];
+        expect_size(r, ds, lambdas[k], pin.ids.empty() ? s.pops[pin.pop].size : pin.ids.size());
+    }
     std::vector<recorded_spikes> spikes = s.spikes;
     for (std::size_t k = 0; k < spikes.size(); ++k) {
         const auto g = "/record/spikes/" + std::to_string(k);
@@ -213,6 +225,12 @@ void simulation::restore_checkpoint(const std::string& path) {
         a = 0;
         for (const auto& arr : pp.state->int_arrays()) *arr.data = std::move(plastic[k].ints[a++]);
         pp.pending = std::move(plastic[k].pending);
+    }
+    for (std::size_t k = 0; k < s.poisson.size(); ++k) {
+        auto& pin = s.poisson[k];
+        pin.lambda = std::move(lambdas[k]);
+        pin.exp_minus.resize(pin.lambda.size());
+        for (std::size_t i = 0; i < pin.lambda.size(); ++i) pin.exp_minus[i] = std::exp(-pin.lambda[i]);
     }
     s.spikes = std::move(spikes);
     s.traces = std::move(traces);

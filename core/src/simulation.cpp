@@ -193,7 +193,8 @@ void simulation::impl::lower_inputs() {
         if (in.type == input::kind::poisson) {
             poisson.push_back({pi, pops[pi].channel_of(pops[pi].model->receptor_index(in.receptor)),
                                in.neurons.all ? std::vector<std::uint32_t>{} : sorted_ids(in.neurons),
-                               rng::poisson_table(in.rate_hz * dt * 1e-3), static_cast<float>(in.weight), start, stop,
+                               rng::poisson_table(in.rate_hz * dt * 1e-3), in.name, {}, {},
+                               static_cast<float>(in.weight), start, stop,
                                key_for(desc.sim.seed, stream_kind::input, static_cast<std::uint32_t>(k))});
         } else {
             currents.push_back({pi, &in, start, stop});
@@ -271,6 +272,22 @@ void simulation::impl::apply_poisson(const update_task& t, float* const* in) {
         if (pin.pop != t.pop || step < pin.start || step >= pin.stop) continue;
         float* dst = in[pin.channel];
         const std::uint32_t gid0 = pops[t.pop].gid0;
+        if (!pin.lambda.empty()) { // per-neuron rates
+            auto draw = [&](std::uint32_t i, std::size_t slot) {
+                const double l = pin.lambda[slot];
+                if (l <= 0.0) return;
+                rng::stream r(pin.key, gid0 + i, s);
+                if (const auto k = r.poisson(l, pin.exp_minus[slot])) dst[i] += static_cast<float>(k) * pin.weight;
+            };
+            if (pin.ids.empty()) {
+                for (std::uint32_t i = t.begin; i < t.end; ++i) draw(i, i);
+            } else {
+                auto lo = std::lower_bound(pin.ids.begin(), pin.ids.end(), t.begin);
+                for (; lo != pin.ids.end() && *lo < t.end; ++lo)
+                    draw(*lo, static_cast<std::size_t>(lo - pin.ids.begin()));
+            }
+            continue;
+        }
         if (pin.ids.empty() && pin.table.tabulated()) {
             double u[rng::lanes];
             std::uint32_t k[rng::lanes];
@@ -429,6 +446,26 @@ std::uint64_t simulation::neuron_updates(std::size_t population) const { return 
 const std::vector<recorded_spikes>& simulation::spikes() const { return p_->spikes; }
 const std::vector<recorded_trace>& simulation::traces() const { return p_->traces; }
 const network_description& simulation::description() const { return p_->desc; }
+
+void simulation::set_rates(std::string_view input, std::span<const double> rates_hz) {
+    for (auto& pin : p_->poisson) {
+        if (pin.name != input) continue;
+        const std::size_t n = pin.ids.empty() ? p_->pops[pin.pop].size : pin.ids.size();
+        if (rates_hz.size() != n)
+            throw input_error(p_->desc.source_file, "inputs." + std::string(input),
+                              "set_rates: expected " + std::to_string(n) + " rates, got " + std::to_string(rates_hz.size()));
+        pin.lambda.resize(n);
+        pin.exp_minus.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!(rates_hz[i] >= 0.0))
+                throw input_error(p_->desc.source_file, "inputs." + std::string(input), "set_rates: rates must be >= 0 Hz");
+            pin.lambda[i] = rates_hz[i] * p_->dt * 1e-3;
+            pin.exp_minus[i] = std::exp(-pin.lambda[i]);
+        }
+        return;
+    }
+    throw input_error(p_->desc.source_file, "inputs", "set_rates: no Poisson input named '" + std::string(input) + "'");
+}
 
 std::vector<projection_weights> simulation::plastic_weights() const {
     std::vector<projection_weights> out;

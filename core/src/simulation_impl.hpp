@@ -45,6 +45,10 @@ struct poisson_input {
     std::uint32_t channel;
     std::vector<std::uint32_t> ids; // sorted; empty = all
     rng::poisson_table table;
+    std::string name;
+    // Set by simulation::set_rates: one rate per neuron of the input (lambda and exp(-lambda) per neuron),
+    // replacing `table`; the same draws per (input, neuron, step), so results stay thread-count independent.
+    std::vector<double> lambda, exp_minus;
     float weight;
     std::int64_t start, stop;
     std::uint64_t key;

@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <map>
 
+#include "../support/test_support.hpp"
 #include "spikekit/core/config.hpp"
+#include "spikekit/core/error.hpp"
 #include "spikekit/core/simulation.hpp"
 #include "spikekit/neurons/models.hpp"
 
@@ -154,4 +156,32 @@ TEST_CASE("a step current drives the membrane on schedule") {
     CHECK(v[3 * 2 + 1] == doctest::Approx(10.0f));  // 15 ms
     CHECK(v[5 * 2 + 1] == doctest::Approx(20.0f));  // 25 ms
     CHECK(v[5 * 2 + 0] == doctest::Approx(0.0f));
+}
+
+TEST_CASE("set_rates gives each neuron of a Poisson input its own rate, and survives a checkpoint") {
+    auto d = net(R"({"simulation": {"seed": 9},
+      "populations": [{"name": "p", "size": 4, "model": "if_delta", "params": {"V_th": 0.5, "V_reset": 0}}],
+      "inputs": [{"name": "drive", "type": "poisson", "target": "p", "rate": 100, "weight": 1}],
+      "record": {"spikes": [{"population": "p"}]}})");
+    simulation sim(d, models(), 1);
+    const std::vector<double> rates = {0.0, 50.0, 200.0, 800.0};
+    sim.set_rates("drive", rates);
+    sim.run(20000);
+    std::vector<double> count(4, 0.0);
+    for (auto id : sim.spikes()[0].node_ids) count[id] += 1;
+    CHECK(count[0] == 0.0);
+    for (int i = 1; i < 4; ++i) CHECK(count[static_cast<std::size_t>(i)] / 20.0 == doctest::Approx(rates[static_cast<std::size_t>(i)]).epsilon(0.1));
+    CHECK_THROWS_AS(sim.set_rates("drive", std::vector<double>{1.0}), input_error);
+    CHECK_THROWS_AS(sim.set_rates("nope", rates), input_error);
+
+    test::temp_dir dir("set_rates");
+    simulation whole(d, models(), 1), first(d, models(), 1), resumed(d, models(), 1);
+    whole.set_rates("drive", rates);
+    first.set_rates("drive", rates);
+    whole.run(300);
+    first.run(100);
+    first.save_checkpoint(dir.file("cp.h5"));
+    resumed.restore_checkpoint(dir.file("cp.h5"));
+    resumed.run(200);
+    CHECK(resumed.spikes()[0].node_ids == whole.spikes()[0].node_ids);
 }

@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "spikekit/core/model.hpp"
@@ -89,6 +91,10 @@ public:
     const std::vector<recorded_spikes>& spikes() const;
     const std::vector<recorded_trace>& traces() const;
     const network_description& description() const;
+    // Per-neuron rates (Hz) for the Poisson input named `input` from now on, one per neuron it drives (in
+    // id order): presenting a new stimulus between runs, as Brian2's PoissonGroup rates or NEST's
+    // SetStatus on a poisson_generator. input_error for an unknown input or a wrong count.
+    void set_rates(std::string_view input, std::span<const double> rates_hz);
     // Current weights of every plastic projection (rules are brought up to the current time first).
     std::vector<projection_weights> plastic_weights() const;
 
