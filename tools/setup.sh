@@ -28,7 +28,7 @@ build() { # build DIR [cmake options...]
 
 case "${1:-}" in
   demo)
-    build build
+    build build -DSPIKEKIT_NATIVE=ON
     ./build/bin/spikekit run examples/coba.json --out coba.h5
     ;;
   test)
