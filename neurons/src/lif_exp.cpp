@@ -46,7 +46,8 @@ constexpr receptor_info cuba_receptors[] = {{"exc", "pA", "current jump, decays 
                                             {"inh", "pA", "current jump (negative for inhibition), decays with tau_syn_in"}};
 constexpr state_info coba_state[] = {{"V_m", "mV", "membrane potential"},
                                      {"g_ex", "nS", "excitatory conductance"},
-                                     {"g_in", "nS", "inhibitory conductance"}};
+                                     {"g_in", "nS", "inhibitory conductance"},
+                                     {"theta", "mV", "adaptive threshold offset (theta_plus > 0)"}};
 constexpr receptor_info coba_receptors[] = {{"exc", "nS", "conductance jump toward E_ex, decays with tau_syn_ex", false},
                                             {"inh", "nS", "conductance jump toward E_in, decays with tau_syn_in", false}};
 } // namespace
@@ -136,7 +137,9 @@ struct lif_cond_exp_group final : soa_group {
         "LIF with exponential conductance synapses (NEST iaf_cond_exp; Brette 2007 COBA).\n"
         "  C_m dV/dt = -g_L (V - E_L) - g_ex (V - E_ex) - g_in (V - E_in) + I_e + I_ext\n"
         "  dg_x/dt = -g_x/tau_syn_x; a spike of weight w [nS] adds w to g_x.\n"
-        "  Exponential Euler for V (conductances held over a step), exact decay of g.";
+        "  Exponential Euler for V (conductances held over a step), exact decay of g.\n"
+        "  Optional adaptive threshold (Diehl & Cook 2015): spike when V >= V_th + theta; each spike adds\n"
+        "  theta_plus to theta, which decays with tau_theta (theta_plus = 0: off).";
     static constexpr param_info params[] = {
         {"C_m", "pF", 250.0, 0.0, unbounded, "membrane capacitance", false, true},
         {"g_L", "nS", 16.6667, 0.0, unbounded, "leak conductance", false, true},
@@ -149,6 +152,8 @@ struct lif_cond_exp_group final : soa_group {
         {"V_reset", "mV", -60.0, -unbounded, unbounded, "reset potential"},
         {"t_ref", "ms", 2.0, 0.0, 1e6, "refractory period"},
         {"I_e", "pA", 0.0, -unbounded, unbounded, "constant external current"},
+        {"theta_plus", "mV", 0.0, 0.0, unbounded, "adaptive threshold: increase per spike (0: off)"},
+        {"tau_theta", "ms", 1e7, 0.0, unbounded, "adaptive threshold: decay time constant", false, true},
     };
     static constexpr auto& state = coba_state;
     static constexpr auto& receptors = coba_receptors;
@@ -171,7 +176,15 @@ struct lif_cond_exp_group final : soa_group {
         p_in_ = std::exp(-dt / param(p, "tau_syn_in"));
         mean_ex_ = param(p, "tau_syn_ex") / dt * (1.0 - p_ex_);
         mean_in_ = param(p, "tau_syn_in") / dt * (1.0 - p_in_);
+        theta_plus_ = param(p, "theta_plus");
+        adaptive_ = theta_plus_ > 0.0;
+        p_theta_ = std::exp(-dt / param(p, "tau_theta"));
         std::fill(vars_[0].begin(), vars_[0].end(), e_l_);
+    }
+
+    void set(std::size_t var, std::uint32_t i, double value) override {
+        soa_group::set(var, i, value);
+        if (var == 3 && value != 0.0) adaptive_ = true;
     }
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
@@ -180,10 +193,28 @@ struct lif_cond_exp_group final : soa_group {
             advance<true>(a, begin, end);
         else
             advance<false>(a, begin, end);
-        reset_above(v_th_, v_reset_, n_ref_, a.step, begin, end, spikes);
+        if (adaptive_)
+            reset_adaptive(a.step, begin, end, spikes);
+        else
+            reset_above(v_th_, v_reset_, n_ref_, a.step, begin, end, spikes);
     }
 
 private:
+    // Threshold V_th + theta; theta decays every step (eagerly: one multiply, vectorized) and jumps at spikes.
+    void reset_adaptive(std::int64_t s, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) {
+        double* v = vars_[0].data();
+        double* th = vars_[3].data();
+        const double p = p_theta_;
+        for (std::uint32_t i = begin; i < end; ++i) th[i] *= p;
+        for (std::uint32_t i = begin; i < end; ++i)
+            if (v[i] >= v_th_ + th[i] && s >= ref_end_[i]) {
+                v[i] = v_reset_;
+                th[i] += theta_plus_;
+                ref_end_[i] = s + 1 + n_ref_;
+                spikes.push_back(i);
+            }
+    }
+
     // Branch-free (both integrators computed, one selected) with an inlined exp, so the loop vectorizes.
     template <bool Ext>
     void advance(const step_args& a, std::uint32_t begin, std::uint32_t end) {
@@ -216,6 +247,8 @@ private:
         }
     }
 
+    double theta_plus_ = 0.0, p_theta_ = 1.0;
+    bool adaptive_ = false; // theta in use: theta_plus > 0, or theta given as initial state (a trained net)
     double c_, g_l_, e_l_, e_ex_, e_in_, v_th_, v_reset_, i_e_, h_, p_ex_, p_in_, mean_ex_, mean_in_;
     std::int64_t n_ref_;
 };

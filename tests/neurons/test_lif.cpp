@@ -4,6 +4,9 @@
 #include <cmath>
 
 #include "single_neuron.hpp"
+#include "spikekit/core/config.hpp"
+#include "spikekit/core/simulation.hpp"
+#include "spikekit/neurons/models.hpp"
 #include "spikekit/neurons/vec_exp.hpp"
 
 using spikekit::test::single_neuron;
@@ -97,4 +100,38 @@ TEST_CASE("vec_exp agrees with std::exp to a few ulp") {
     CHECK(worst < 1e-15);
     CHECK(spikekit::neurons::vec_exp(0.0) == 1.0);
     CHECK(spikekit::neurons::vec_exp(-1e6) == doctest::Approx(std::exp(-700.0)));
+}
+
+TEST_CASE("lif_cond_exp adaptive threshold: theta rises by theta_plus per spike and decays with tau_theta") {
+    using namespace spikekit;
+    const auto models = neurons::builtin_models();
+    auto d = parse_config(R"({"simulation": {"dt": 0.1, "duration": 400},
+      "populations": [{"name": "n", "size": 2, "model": "lif_cond_exp",
+                       "params": {"theta_plus": 2, "tau_theta": 100, "E_L": -60, "V_th": -50, "V_reset": -60, "I_e": 400}}],
+      "record": {"spikes": [{"population": "n"}], "state": [{"population": "n", "variables": ["theta"], "neurons": [0]}]}})",
+                          "adapt.json", models);
+    simulation sim(d, models, 1);
+    sim.run(400);
+    const auto& steps = sim.spikes()[0].steps;
+    REQUIRE(steps.size() > 10);
+    // Inter-spike intervals lengthen as theta builds up.
+    const auto isi_first = steps[2] - steps[0], isi_last = steps[steps.size() - 1] - steps[steps.size() - 3];
+    CHECK(isi_last > isi_first);
+    // Between spikes theta decays exactly by exp(-dt / tau_theta) per step; at a spike it jumps by theta_plus.
+    const auto& th = sim.traces()[0].values;
+    int jumps = 0;
+    for (std::size_t k = 1; k < th.size(); ++k) {
+        const double prev = th[k - 1], now = th[k];
+        const double expected = prev * std::exp(-0.1 / 100.0);
+        if (std::abs(now - expected) > 1e-4) {
+            CHECK(now - expected == doctest::Approx(2.0).epsilon(1e-3));
+            ++jumps;
+        }
+    }
+    CHECK(jumps == doctest::Approx(static_cast<double>(steps.size()) / 2).epsilon(0.2)); // neuron 0's spikes
+    // Without theta_plus the model is the plain lif_cond_exp: regular firing.
+    d.populations[0].params["theta_plus"] = 0;
+    simulation plain(d, models, 1);
+    plain.run(400);
+    CHECK(plain.spikes()[0].steps.size() > steps.size());
 }
