@@ -12,8 +12,8 @@
 namespace spikekit {
 using detail::sorted_ids;
 using detail::to_steps;
-using detail::weight_dictionary;
 using detail::update_chunk;
+using detail::weight_dictionary;
 
 void simulation::impl::lower_populations(const model_registry& models) {
     std::uint32_t gid = 0;
@@ -29,7 +29,8 @@ void simulation::impl::lower_populations(const model_registry& models) {
         lp.channels = lp.model->shared_input() ? 1u : lp.receptors;
         lp.group = lp.model->lower(with_defaults(lp.model->params(), p.params), p.size, dt, p.spike_times);
         lp.rng_key = key_for(desc.sim.seed, stream_kind::source, static_cast<std::uint32_t>(pops.size()));
-        if (std::uint64_t{gid} + p.size > UINT32_MAX) throw input_error(desc.source_file, "populations", "more than 2^32 neurons");
+        if (std::uint64_t{gid} + p.size > UINT32_MAX)
+            throw input_error(desc.source_file, "populations", "more than 2^32 neurons");
         gid += p.size;
         chan += std::uint64_t{lp.channels} * p.size;
         for (std::uint32_t b = 0; b < p.size; b += update_chunk)
@@ -44,8 +45,9 @@ void simulation::impl::lower_initial_state() {
         auto& lp = pops[pi];
         for (const auto& [var, spec] : lp.desc->initial) {
             const auto vi = static_cast<std::size_t>(lp.model->state_index(var));
-            detail::value_source src(spec, key_for(desc.sim.seed, stream_kind::initial, static_cast<std::uint32_t>(pi * 64 + vi)),
-                                     lp.size, "populations[" + std::to_string(pi) + "].initial." + var);
+            detail::value_source src(
+                spec, key_for(desc.sim.seed, stream_kind::initial, static_cast<std::uint32_t>(pi * 64 + vi)),
+                lp.size, "populations[" + std::to_string(pi) + "].initial." + var);
             for (std::uint32_t i = 0; i < lp.size; ++i) lp.group->set(vi, i, src(i));
         }
     }
@@ -75,7 +77,9 @@ void simulation::impl::lower_projections() {
             convs.emplace_back(p, desc.sim.seed, static_cast<std::uint32_t>(k), dt, desc.source_file);
             convs.back().src_gid0 = pops[si].gid0;
             convs.back().chan_base =
-                pops[ti].chan0 + std::uint64_t{pops[ti].channel_of(pops[ti].model->receptor_index(p.receptor))} * pops[ti].size;
+                pops[ti].chan0 +
+                std::uint64_t{pops[ti].channel_of(pops[ti].model->receptor_index(p.receptor))} *
+                    pops[ti].size;
             continue;
         }
         detail::projection_synapses gen(p, pops[si].size, pops[ti].size, si == ti, desc.sim.seed,
@@ -97,43 +101,69 @@ void simulation::impl::lower_projections() {
     auto row_of = [&](const part& pt, std::uint32_t source, std::uint32_t target) {
         return (pt.gid0 + source) * std::uint64_t{syn.blocks} + block[pt.chan_base + target];
     };
-    // Pass 1: row sizes, the longest delay, the weight dictionary.
+    // Both passes walk the connections chunk by chunk: the row of every synapse of a chunk is computed
+    // first, so the random accesses to the row counters and to the key array can be prefetched a few
+    // synapses ahead (they miss the caches in large networks; the loop is otherwise latency-bound).
+    std::vector<std::uint64_t> rows;
+    std::vector<std::uint32_t> tgts;
+    auto chunk_rows = [&](const part& pt, const detail::connection_chunk& c) {
+        const std::size_t n = c.source.size();
+        rows.resize(n);
+        tgts.resize(n);
+        if (!c.target.empty()) {
+            std::copy(c.target.begin(), c.target.end(), tgts.begin());
+        } else {
+            for (std::uint32_t t = 0; t + 1 < c.start.size(); ++t)
+                std::fill(tgts.begin() + static_cast<std::ptrdiff_t>(c.start[t]),
+                          tgts.begin() + static_cast<std::ptrdiff_t>(c.start[t + 1]), c.t0 + t);
+        }
+        for (std::size_t i = 0; i < n; ++i) rows[i] = row_of(pt, c.source[i], tgts[i]);
+    };
+    constexpr std::size_t ahead = 16;
+    // Pass 1: row sizes, the longest delay, the distinct weights.
     syn.row_start.assign(n_src * syn.blocks + 1, 0);
     std::uint32_t max_delay = 1;
     for (const auto& pp : plastic)
         for (auto d : pp->slot_delay) max_delay = std::max(max_delay, d);
     for (const auto& cp : convs) max_delay = std::max(max_delay, cp.delay);
+    weight_dictionary dict;
     for (const auto& pt : parts)
-        pt.syn.for_each([&](std::uint64_t i, std::uint32_t s, std::uint32_t t) {
-            ++syn.row_start[row_of(pt, s, t) + 1];
-            max_delay = std::max(max_delay, pt.syn.delay_steps(i));
+        pt.syn.for_each_chunk([&](const detail::connection_chunk& c) {
+            chunk_rows(pt, c);
+            std::uint64_t* counts = syn.row_start.data() + 1;
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                if (i + ahead < rows.size()) __builtin_prefetch(counts + rows[i + ahead], 1);
+                ++counts[rows[i]];
+                max_delay = std::max(max_delay, pt.syn.delay_steps(c.item0 + i));
+                if (dict.collecting()) dict.add(pt.syn.weight(c.item0 + i));
+            }
         });
     syn.slots = max_delay + 1;
     if (syn.channels * syn.slots >= (std::uint64_t{1} << 32))
         throw input_error(desc.source_file, "projections",
                           "network too large: input channels x (max delay + 1) exceeds 2^32");
-    weight_dictionary dict(syn.channels * syn.slots);
-    for (const auto& pt : parts) {
-        bool ok = true;
-        pt.syn.for_each([&](std::uint64_t i, std::uint32_t, std::uint32_t) {
-            if (ok) ok = dict.add(pt.syn.weight(i));
-        });
-        if (!ok) break;
-    }
+    dict.fit(syn.channels * syn.slots);
     std::partial_sum(syn.row_start.begin(), syn.row_start.end(), syn.row_start.begin());
     // Pass 2: place.
     syn.key.resize(total);
     if (!dict.ok()) syn.weight.resize(total);
     std::vector<std::uint64_t> cursor(syn.row_start.begin(), syn.row_start.end() - 1);
     for (auto& pt : parts) {
-        pt.syn.for_each([&](std::uint64_t i, std::uint32_t s, std::uint32_t t) {
-            const auto pos = cursor[row_of(pt, s, t)]++;
-            const float w = pt.syn.weight(i);
-            syn.key[pos] = static_cast<std::uint32_t>(std::uint64_t{pt.syn.delay_steps(i)} * syn.channels + pt.chan_base + t);
-            if (dict.ok())
-                syn.key[pos] |= dict.index(w) << dict.shift();
-            else
-                syn.weight[pos] = w;
+        pt.syn.for_each_chunk([&](const detail::connection_chunk& c) {
+            chunk_rows(pt, c);
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                if (i + 2 * ahead < rows.size()) __builtin_prefetch(&cursor[rows[i + 2 * ahead]], 1);
+                if (i + ahead < rows.size()) __builtin_prefetch(&syn.key[cursor[rows[i + ahead]]], 1);
+                const auto pos = cursor[rows[i]]++;
+                const std::uint64_t item = c.item0 + i;
+                const float w = pt.syn.weight(item);
+                syn.key[pos] = static_cast<std::uint32_t>(
+                    std::uint64_t{pt.syn.delay_steps(item)} * syn.channels + pt.chan_base + tgts[i]);
+                if (dict.ok())
+                    syn.key[pos] |= dict.index(w) << dict.shift();
+                else
+                    syn.weight[pos] = w;
+            }
         });
         pt.syn.release(); // the connection list is no longer needed
     }
@@ -144,10 +174,12 @@ void simulation::impl::lower_projections() {
     ring.assign(syn.channels * syn.slots, 0.0f);
     out_degree.assign(n_src, 0);
     for (std::uint64_t g = 0; g < n_src; ++g)
-        out_degree[g] = static_cast<std::uint32_t>(syn.row_start[(g + 1) * syn.blocks] - syn.row_start[g * syn.blocks]);
+        out_degree[g] =
+            static_cast<std::uint32_t>(syn.row_start[(g + 1) * syn.blocks] - syn.row_start[g * syn.blocks]);
     for (const auto& cp : convs) {
         const std::uint32_t n = cp.geo.in_shape[0] * cp.geo.in_shape[1] * cp.geo.in_shape[2];
-        for (std::uint32_t j = 0; j < n; ++j) out_degree[cp.src_gid0 + j] += static_cast<std::uint32_t>(cp.out_degree(j));
+        for (std::uint32_t j = 0; j < n; ++j)
+            out_degree[cp.src_gid0 + j] += static_cast<std::uint32_t>(cp.out_degree(j));
     }
     for (auto& pp : plastic) {
         pp->pending.assign(syn.slots, {});
@@ -161,7 +193,8 @@ void simulation::impl::lower_plastic(std::size_t k, const detail::projection_syn
                                      std::size_t ti, std::uint64_t chan_base) {
     const auto& p = desc.projections[k];
     const std::string where = "projections[" + std::to_string(k) + "].plasticity";
-    if (!rules) throw input_error(desc.source_file, where, "plasticity rules are not available in this program");
+    if (!rules)
+        throw input_error(desc.source_file, where, "plasticity rules are not available in this program");
     for (const auto& other : plastic)
         if (other->name == p.name)
             throw input_error(desc.source_file, "projections[" + std::to_string(k) + "].name",
@@ -191,10 +224,16 @@ void simulation::impl::lower_inputs() {
         const std::int64_t start = to_steps(in.start_ms, dt);
         const std::int64_t stop = in.stop_ms ? to_steps(*in.stop_ms, dt) : INT64_MAX;
         if (in.type == input::kind::poisson) {
-            poisson.push_back({pi, pops[pi].channel_of(pops[pi].model->receptor_index(in.receptor)),
+            poisson.push_back({pi,
+                               pops[pi].channel_of(pops[pi].model->receptor_index(in.receptor)),
                                in.neurons.all ? std::vector<std::uint32_t>{} : sorted_ids(in.neurons),
-                               rng::poisson_table(in.rate_hz * dt * 1e-3), in.name, {}, {},
-                               static_cast<float>(in.weight), start, stop,
+                               rng::poisson_table(in.rate_hz * dt * 1e-3),
+                               in.name,
+                               {},
+                               {},
+                               static_cast<float>(in.weight),
+                               start,
+                               stop,
                                key_for(desc.sim.seed, stream_kind::input, static_cast<std::uint32_t>(k))});
         } else {
             currents.push_back({pi, &in, start, stop});
@@ -228,7 +267,8 @@ void simulation::impl::lower_recorders() {
         std::size_t pi = 0;
         for (std::size_t i = 0; i < pops.size(); ++i)
             if (pops[i].desc->name == r.population) pi = i;
-        std::vector<std::uint32_t> ids = r.neurons.all ? std::vector<std::uint32_t>(pops[pi].size) : r.neurons.ids;
+        std::vector<std::uint32_t> ids =
+            r.neurons.all ? std::vector<std::uint32_t>(pops[pi].size) : r.neurons.ids;
         if (r.neurons.all) std::iota(ids.begin(), ids.end(), 0u);
         for (const auto& v : r.variables) {
             const auto vi = static_cast<std::size_t>(pops[pi].model->state_index(v));
@@ -277,7 +317,8 @@ void simulation::impl::apply_poisson(const update_task& t, float* const* in) {
                 const double l = pin.lambda[slot];
                 if (l <= 0.0) return;
                 rng::stream r(pin.key, gid0 + i, s);
-                if (const auto k = r.poisson(l, pin.exp_minus[slot])) dst[i] += static_cast<float>(k) * pin.weight;
+                if (const auto k = r.poisson(l, pin.exp_minus[slot]))
+                    dst[i] += static_cast<float>(k) * pin.weight;
             };
             if (pin.ids.empty()) {
                 for (std::uint32_t i = t.begin; i < t.end; ++i) draw(i, i);
@@ -300,7 +341,8 @@ void simulation::impl::apply_poisson(const update_task& t, float* const* in) {
             continue;
         }
         auto draw = [&](std::uint32_t i) {
-            if (const auto k = pin.table.draw(pin.key, gid0 + i, s)) dst[i] += static_cast<float>(k) * pin.weight;
+            if (const auto k = pin.table.draw(pin.key, gid0 + i, s))
+                dst[i] += static_cast<float>(k) * pin.weight;
         };
         if (pin.ids.empty()) {
             for (std::uint32_t i = t.begin; i < t.end; ++i) draw(i);
@@ -317,7 +359,8 @@ void simulation::impl::record_traces() {
         if (step % tr.interval_steps != 0) continue;
         if (tr.values.empty()) tr.first_step = step;
         const auto [pi, vi] = trace_src[k];
-        for (auto id : tr.node_ids) tr.values.push_back(static_cast<float>(pops[pi].group->get(vi, id, step)));
+        for (auto id : tr.node_ids)
+            tr.values.push_back(static_cast<float>(pops[pi].group->get(vi, id, step)));
     }
 }
 
@@ -389,7 +432,8 @@ simulation::simulation(const network_description& d, const model_registry& model
     s.dt = d.sim.dt_ms;
     s.rules = rules;
     s.threads = threads ? threads : std::max(1u, d.sim.threads);
-    if (const char* w = std::getenv("SPIKEKIT_MIN_PARALLEL_WORK")) s.min_parallel_work = std::strtoull(w, nullptr, 10);
+    if (const char* w = std::getenv("SPIKEKIT_MIN_PARALLEL_WORK"))
+        s.min_parallel_work = std::strtoull(w, nullptr, 10);
     if (s.threads > 1) s.arena = std::make_unique<tbb::task_arena>(static_cast<int>(s.threads));
     s.lower_populations(models);
     s.lower_initial_state();
@@ -410,12 +454,17 @@ void simulation::run(double duration_ms, const std::function<void(double)>& prog
     const std::int64_t report_every = std::max<std::int64_t>(1, n / 200);
     for (std::int64_t k = 0; k < n; ++k) {
         p_->one_step();
-        if (progress && (k + 1) % report_every == 0) progress(static_cast<double>(k + 1) / static_cast<double>(n));
+        if (progress && (k + 1) % report_every == 0)
+            progress(static_cast<double>(k + 1) / static_cast<double>(n));
     }
 }
 
-double simulation::dt_ms() const { return p_->dt; }
-std::int64_t simulation::steps_done() const { return p_->step; }
+double simulation::dt_ms() const {
+    return p_->dt;
+}
+std::int64_t simulation::steps_done() const {
+    return p_->step;
+}
 std::uint64_t simulation::neurons() const {
     return p_->pops.empty() ? 0 : std::uint64_t{p_->pops.back().gid0} + p_->pops.back().size;
 }
@@ -434,18 +483,32 @@ std::uint64_t simulation::synapse_bytes() const {
     for (const auto& cp : p_->convs) b += cp.kernel.size() * sizeof(float);
     return b;
 }
-std::uint64_t simulation::synaptic_events() const { return p_->events; }
-double simulation::build_seconds() const { return p_->build_s; }
-unsigned simulation::threads() const { return p_->threads; }
+std::uint64_t simulation::synaptic_events() const {
+    return p_->events;
+}
+double simulation::build_seconds() const {
+    return p_->build_s;
+}
+unsigned simulation::threads() const {
+    return p_->threads;
+}
 std::vector<population_stats> simulation::population_statistics() const {
     std::vector<population_stats> out;
     for (const auto& lp : p_->pops) out.push_back({lp.desc->name, lp.size, lp.spikes});
     return out;
 }
-std::uint64_t simulation::neuron_updates(std::size_t population) const { return p_->pops.at(population).group->updates(); }
-const std::vector<recorded_spikes>& simulation::spikes() const { return p_->spikes; }
-const std::vector<recorded_trace>& simulation::traces() const { return p_->traces; }
-const network_description& simulation::description() const { return p_->desc; }
+std::uint64_t simulation::neuron_updates(std::size_t population) const {
+    return p_->pops.at(population).group->updates();
+}
+const std::vector<recorded_spikes>& simulation::spikes() const {
+    return p_->spikes;
+}
+const std::vector<recorded_trace>& simulation::traces() const {
+    return p_->traces;
+}
+const network_description& simulation::description() const {
+    return p_->desc;
+}
 
 void simulation::set_rates(std::string_view input, std::span<const double> rates_hz) {
     for (auto& pin : p_->poisson) {
@@ -453,18 +516,21 @@ void simulation::set_rates(std::string_view input, std::span<const double> rates
         const std::size_t n = pin.ids.empty() ? p_->pops[pin.pop].size : pin.ids.size();
         if (rates_hz.size() != n)
             throw input_error(p_->desc.source_file, "inputs." + std::string(input),
-                              "set_rates: expected " + std::to_string(n) + " rates, got " + std::to_string(rates_hz.size()));
+                              "set_rates: expected " + std::to_string(n) + " rates, got " +
+                                  std::to_string(rates_hz.size()));
         pin.lambda.resize(n);
         pin.exp_minus.resize(n);
         for (std::size_t i = 0; i < n; ++i) {
             if (!(rates_hz[i] >= 0.0))
-                throw input_error(p_->desc.source_file, "inputs." + std::string(input), "set_rates: rates must be >= 0 Hz");
+                throw input_error(p_->desc.source_file, "inputs." + std::string(input),
+                                  "set_rates: rates must be >= 0 Hz");
             pin.lambda[i] = rates_hz[i] * p_->dt * 1e-3;
             pin.exp_minus[i] = std::exp(-pin.lambda[i]);
         }
         return;
     }
-    throw input_error(p_->desc.source_file, "inputs", "set_rates: no Poisson input named '" + std::string(input) + "'");
+    throw input_error(p_->desc.source_file, "inputs",
+                      "set_rates: no Poisson input named '" + std::string(input) + "'");
 }
 
 std::vector<projection_weights> simulation::plastic_weights() const {

@@ -10,8 +10,8 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
-#include "lowering.hpp"
 #include "conv_projection.hpp"
+#include "lowering.hpp"
 #include "plastic_projection.hpp"
 #include "spikekit/core/random_batch.hpp"
 #include "spikekit/core/simulation.hpp"
@@ -74,20 +74,26 @@ inline std::int64_t to_steps(double ms, double dt) {
 // per projection) cost one comparison each.
 class weight_dictionary {
   public:
-    explicit weight_dictionary(std::uint64_t key_span)
-        : shift_(static_cast<std::uint32_t>(std::max<std::uint64_t>(1, std::bit_width(key_span - 1)))) {}
-    bool ok() const { return ok_ && shift_ < 32; }
-    std::uint32_t shift() const { return shift_; }
-    const std::vector<float>& table() const { return table_; }
-    bool add(float w) {
-        if (!ok()) return false;
+    // Collects up to 2^16 distinct weights; whether their indices fit is decided once the key span is known.
+    static constexpr std::size_t max_entries = 1u << 16;
+    bool collecting() const { return !overflow_; }
+    void add(float w) {
+        if (overflow_) return;
         const auto b = std::bit_cast<std::uint32_t>(w);
-        if (!table_.empty() && b == last_bits_) return true;
+        if (!table_.empty() && b == last_bits_) return;
         if (index_.emplace(b, static_cast<std::uint32_t>(table_.size())).second) table_.push_back(w);
         last_bits_ = b;
-        ok_ = table_.size() <= (std::uint64_t{1} << (32 - shift_));
+        overflow_ = table_.size() > max_entries;
+    }
+    // Fixes the key span (channels x slots): true if every weight index fits above the key bits.
+    bool fit(std::uint64_t key_span) {
+        shift_ = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, std::bit_width(key_span - 1)));
+        ok_ = !overflow_ && shift_ < 32 && table_.size() <= (std::uint64_t{1} << (32 - shift_));
         return ok_;
     }
+    bool ok() const { return ok_; }
+    std::uint32_t shift() const { return shift_; }
+    const std::vector<float>& table() const { return table_; }
     std::uint32_t index(float w) {
         const auto b = std::bit_cast<std::uint32_t>(w);
         if (b != last_bits_) {
@@ -98,8 +104,8 @@ class weight_dictionary {
     }
 
   private:
-    std::uint32_t shift_;
-    bool ok_ = true;
+    std::uint32_t shift_ = 32;
+    bool ok_ = false, overflow_ = false;
     std::uint32_t last_bits_ = 0, last_index_ = 0;
     std::vector<float> table_;
     std::unordered_map<std::uint32_t, std::uint32_t> index_;
@@ -157,7 +163,9 @@ struct simulation::impl {
         arena->execute([&] { tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { f(i); }); });
     }
 
-    std::uint64_t neurons_total() const { return pops.empty() ? 0 : std::uint64_t{pops.back().gid0} + pops.back().size; }
+    std::uint64_t neurons_total() const {
+        return pops.empty() ? 0 : std::uint64_t{pops.back().gid0} + pops.back().size;
+    }
     void lower_populations(const model_registry& models);
     void lower_initial_state();
     void lower_projections();
