@@ -5,7 +5,8 @@
 
 namespace spikekit::app {
 
-args::args(const std::vector<std::string>& argv, const std::set<std::string>& flags, const std::set<std::string>& options) {
+args::args(const std::vector<std::string>& argv, const std::set<std::string>& flags,
+           const std::set<std::string>& options) {
     for (std::size_t i = 0; i < argv.size(); ++i) {
         const auto& a = argv[i];
         if (a.rfind("--", 0) != 0 || a == "--") {
@@ -68,7 +69,8 @@ long long args::integer(const std::string& o, long long def, long long min, long
 }
 
 progress_bar::progress_bar(bool enabled, std::string label)
-    : enabled_(enabled), tty_(::isatty(2) != 0), label_(std::move(label)), start_(std::chrono::steady_clock::now()) {}
+    : enabled_(enabled), tty_(::isatty(2) != 0), label_(std::move(label)),
+      start_(std::chrono::steady_clock::now()) {}
 
 void progress_bar::update(double f) {
     if (!enabled_) return;
@@ -84,13 +86,42 @@ void progress_bar::update(double f) {
         const int decile = static_cast<int>(f * 10);
         if (decile != last_decile_) {
             last_decile_ = decile;
-            std::fprintf(stderr, "%s %3d%%  %.1f s elapsed, %.1f s left\n", label_.c_str(), decile * 10, el, eta);
+            std::fprintf(stderr, "%s %3d%%  %.1f s elapsed, %.1f s left\n", label_.c_str(), decile * 10, el,
+                         eta);
         }
     }
 }
 
 void progress_bar::finish() {
     if (shown_ && tty_) std::fprintf(stderr, "\n");
+}
+
+nlohmann::json params_json(std::span<const param_info> params) {
+    auto out = nlohmann::json::array();
+    for (const auto& p : params) {
+        nlohmann::json pj = {{"name", p.name}, {"unit", p.unit}, {"doc", p.doc}};
+        pj["default"] =
+            std::isfinite(p.default_value) ? nlohmann::json(p.default_value) : nlohmann::json(nullptr);
+        if (std::isfinite(p.min)) pj["min"] = p.min;
+        if (std::isfinite(p.max)) pj["max"] = p.max;
+        out.push_back(pj);
+    }
+    return out;
+}
+
+void print_params(std::span<const param_info> params) {
+    std::printf("parameters:\n");
+    for (const auto& p : params)
+        std::printf("  %-16s %-5s default %-10g %s\n", std::string(p.name).c_str(),
+                    std::string(p.unit).c_str(), p.default_value, std::string(p.doc).c_str());
+}
+
+void print_summary_or_doc(const std::string& name, std::string_view doc, bool full) {
+    const std::string d(doc);
+    if (full)
+        std::printf("%s\n%s\n\n", name.c_str(), d.c_str());
+    else
+        std::printf("  %-20s %s\n", name.c_str(), d.substr(0, d.find('\n')).c_str());
 }
 
 } // namespace spikekit::app

@@ -4,6 +4,12 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <span>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "spikekit/core/params.hpp"
 #include <map>
 #include <optional>
 #include <set>
@@ -20,16 +26,17 @@ struct usage_error : std::runtime_error {
 };
 
 class args {
-public:
+  public:
     // `flags` take no value; `options` take one. Anything else starting with "--" is an error.
-    args(const std::vector<std::string>& argv, const std::set<std::string>& flags, const std::set<std::string>& options);
+    args(const std::vector<std::string>& argv, const std::set<std::string>& flags,
+         const std::set<std::string>& options);
     bool flag(const std::string& f) const { return flags_.count(f) > 0; }
     std::optional<std::string> get(const std::string& o) const;
     double number(const std::string& o, double def) const;
     long long integer(const std::string& o, long long def, long long min, long long max) const;
     const std::vector<std::string>& positional() const { return pos_; }
 
-private:
+  private:
     std::set<std::string> flags_;
     std::map<std::string, std::string> opts_;
     std::vector<std::string> pos_;
@@ -37,17 +44,22 @@ private:
 
 // A progress bar on stderr that appears only once a run has lasted a second.
 class progress_bar {
-public:
+  public:
     explicit progress_bar(bool enabled, std::string label);
     void update(double fraction);
     void finish();
 
-private:
+  private:
     bool enabled_, shown_ = false, tty_;
     int last_decile_ = -1;
     std::string label_;
     std::chrono::steady_clock::time_point start_;
 };
+
+// Parameter tables (models, rules) as JSON and as text, and a one-line summary or the full doc of an entry.
+nlohmann::json params_json(std::span<const param_info> params);
+void print_params(std::span<const param_info> params);
+void print_summary_or_doc(const std::string& name, std::string_view doc, bool full);
 
 // A verb of the command line.
 struct verb {

@@ -14,7 +14,8 @@ namespace spikekit::app {
 int models_verb(const std::vector<std::string>& argv) {
     args a(argv, {"--json", "--help"}, {});
     if (a.flag("--help")) {
-        std::cout << "usage: spikekit models [NAME] [--json]\n\nList the neuron models, or describe one: equations,\n"
+        std::cout << "usage: spikekit models [NAME] [--json]\n\nList the neuron models, or describe one: "
+                     "equations,\n"
                      "parameters (unit, default, range), state variables and receptors.\n";
         return ok;
     }
@@ -24,36 +25,27 @@ int models_verb(const std::vector<std::string>& argv) {
     for (const auto& n : names) {
         const neuron_model* m = reg.find(n);
         if (!m) throw usage_error("unknown model '" + n + "'");
-        nlohmann::json j = {{"doc", m->doc()}, {"params", nlohmann::json::array()}, {"state", nlohmann::json::array()},
+        nlohmann::json j = {{"doc", m->doc()},
+                            {"params", params_json(m->params())},
+                            {"state", nlohmann::json::array()},
                             {"receptors", nlohmann::json::array()}};
-        for (const auto& p : m->params()) {
-            nlohmann::json pj = {{"name", p.name}, {"unit", p.unit}, {"doc", p.doc}};
-            pj["default"] = std::isfinite(p.default_value) ? nlohmann::json(p.default_value) : nlohmann::json(nullptr);
-            if (std::isfinite(p.min)) pj["min"] = p.min;
-            if (std::isfinite(p.max)) pj["max"] = p.max;
-            j["params"].push_back(pj);
-        }
-        for (const auto& s : m->state()) j["state"].push_back({{"name", s.name}, {"unit", s.unit}, {"doc", s.doc}});
+        for (const auto& s : m->state())
+            j["state"].push_back({{"name", s.name}, {"unit", s.unit}, {"doc", s.doc}});
         for (const auto& r : m->receptors())
             j["receptors"].push_back({{"name", r.name}, {"weight_unit", r.weight_unit}, {"doc", r.doc}});
         all[n] = j;
         if (a.flag("--json")) continue;
-        if (a.positional().empty()) {
-            const auto d = std::string(m->doc());
-            std::printf("  %-16s %s\n", n.c_str(), d.substr(0, d.find('\n')).c_str());
-            continue;
-        }
-        std::printf("%s\n%s\n\nparameters:\n", n.c_str(), std::string(m->doc()).c_str());
-        for (const auto& p : m->params())
-            std::printf("  %-16s %-5s default %-10g %s\n", std::string(p.name).c_str(), std::string(p.unit).c_str(),
-                        p.default_value, std::string(p.doc).c_str());
+        print_summary_or_doc(n, m->doc(), !a.positional().empty());
+        if (a.positional().empty()) continue;
+        print_params(m->params());
         std::printf("state:\n");
         for (const auto& s : m->state())
-            std::printf("  %-16s %-5s %s\n", std::string(s.name).c_str(), std::string(s.unit).c_str(), std::string(s.doc).c_str());
+            std::printf("  %-16s %-5s %s\n", std::string(s.name).c_str(), std::string(s.unit).c_str(),
+                        std::string(s.doc).c_str());
         std::printf("receptors:\n");
         for (const auto& r : m->receptors())
-            std::printf("  %-16s weight in %-4s %s\n", std::string(r.name).c_str(), std::string(r.weight_unit).c_str(),
-                        std::string(r.doc).c_str());
+            std::printf("  %-16s weight in %-4s %s\n", std::string(r.name).c_str(),
+                        std::string(r.weight_unit).c_str(), std::string(r.doc).c_str());
     }
     if (a.flag("--json")) std::cout << all.dump(2) << "\n";
     return ok;
