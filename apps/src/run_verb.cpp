@@ -11,6 +11,7 @@
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/output.hpp"
 #include "spikekit/core/simulation.hpp"
+#include "spikekit/learning/rules.hpp"
 #include "spikekit/neurons/models.hpp"
 #include "verbs.hpp"
 
@@ -78,7 +79,8 @@ int run_verb(const std::vector<std::string>& argv) {
     const double checkpoint_at = a.number("--checkpoint-at", desc.sim.duration_ms);
     if (a.get("--checkpoint-at") && !checkpoint) throw usage_error("--checkpoint-at needs --checkpoint FILE");
 
-    simulation sim(desc, models, threads);
+    const auto rules = learning::builtin_rules();
+    simulation sim(desc, models, threads, &rules);
     if (resume) sim.restore_checkpoint(*resume);
     const double start = sim.time_ms(), to_run = std::max(0.0, desc.sim.duration_ms - start);
     if (checkpoint && (checkpoint_at < start || checkpoint_at > desc.sim.duration_ms))
