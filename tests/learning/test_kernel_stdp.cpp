@@ -50,7 +50,8 @@ TEST_CASE("kernel + stdp_additive: weights move to the bounds and the output rat
     CHECK(early > 10); // the cell fires, so pairs happen
     CHECK(before < 0.3);
     CHECK(after > before + 0.1); // competition spreads the weights towards the bounds
-    const auto& w = sim.plastic_weights()[0].weight;
+    const auto learned = sim.plastic_weights();
+    const auto& w = learned[0].weight;
     CHECK(*std::min_element(w.begin(), w.end()) >= 0.0f);
     CHECK(*std::max_element(w.begin(), w.end()) <= 0.3f);
 
