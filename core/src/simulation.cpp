@@ -533,6 +533,10 @@ void simulation::set_rates(std::string_view input, std::span<const double> rates
                       "set_rates: no Poisson input named '" + std::string(input) + "'");
 }
 
+void simulation::reward(double amount) {
+    for (auto& pp : p_->plastic) pp->state->on_reward(time_ms(), amount);
+}
+
 std::vector<projection_weights> simulation::plastic_weights() const {
     std::vector<projection_weights> out;
     const double t = time_ms();

@@ -95,6 +95,9 @@ public:
     // id order): presenting a new stimulus between runs, as Brian2's PoissonGroup rates or NEST's
     // SetStatus on a poisson_generator. input_error for an unknown input or a wrong count.
     void set_rates(std::string_view input, std::span<const double> rates_hz);
+    // A reward (neuromodulator) of `amount` delivered now to every plastic projection (reward-modulated rules;
+    // the others ignore it), as NEST's volume transmitter.
+    void reward(double amount);
     // Current weights of every plastic projection (rules are brought up to the current time first).
     std::vector<projection_weights> plastic_weights() const;
 
