@@ -11,6 +11,7 @@
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/output.hpp"
 #include "spikekit/core/simulation.hpp"
+#include "spikekit/events/replay.hpp"
 #include "spikekit/learning/rules.hpp"
 #include "spikekit/neurons/models.hpp"
 #include "verbs.hpp"
@@ -79,6 +80,7 @@ int run_verb(const std::vector<std::string>& argv) {
     const double checkpoint_at = a.number("--checkpoint-at", desc.sim.duration_ms);
     if (a.get("--checkpoint-at") && !checkpoint) throw usage_error("--checkpoint-at needs --checkpoint FILE");
 
+    events::resolve_replays(desc); // recordings replayed into spike_source populations
     const auto rules = learning::builtin_rules();
     simulation sim(desc, models, threads, &rules);
     if (resume) sim.restore_checkpoint(*resume);
