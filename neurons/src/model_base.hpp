@@ -1,6 +1,7 @@
 #pragma once
 // Shared pieces of the built-in models: a neuron_model made from a group class's static tables, and the
 // refractory bookkeeping every spiking group shares.
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -52,12 +53,21 @@ protected:
     void reset_above(double v_th, double v_reset, std::int64_t n_ref, std::int64_t s, std::uint32_t begin,
                      std::uint32_t end, std::vector<std::uint32_t>& spikes) {
         double* v = vars_[0].data();
-        for (std::uint32_t i = begin; i < end; ++i)
-            if (v[i] >= v_th && s >= ref_end_[i]) {
-                v[i] = v_reset;
-                ref_end_[i] = s + 1 + n_ref;
-                spikes.push_back(i);
-            }
+        // Blocks of 16 are first tested together (a vectorized count), so the usual case, no neuron of the
+        // block above threshold, costs no branch per neuron.
+        constexpr std::uint32_t block = 16;
+        for (std::uint32_t b = begin; b < end; b += block) {
+            const std::uint32_t e = std::min(end, b + block);
+            int above = 0;
+            for (std::uint32_t i = b; i < e; ++i) above += v[i] >= v_th;
+            if (!above) continue;
+            for (std::uint32_t i = b; i < e; ++i)
+                if (v[i] >= v_th && s >= ref_end_[i]) {
+                    v[i] = v_reset;
+                    ref_end_[i] = s + 1 + n_ref;
+                    spikes.push_back(i);
+                }
+        }
     }
 
     std::vector<std::vector<double>> vars_;
