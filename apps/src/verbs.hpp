@@ -9,6 +9,7 @@ namespace spikekit::app {
 int run_verb(const std::vector<std::string>& args);
 int models_verb(const std::vector<std::string>& args);
 int rules_verb(const std::vector<std::string>& args);
+int convert_verb(const std::vector<std::string>& args);
 int events_verb(const std::vector<std::string>& args);
 int ecg_verb(const std::vector<std::string>& args);
 

@@ -1,0 +1,292 @@
+// Export of a converted network as a network description (see export.hpp).
+#include "spikekit/converters/export.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <hdf5.h>
+
+#include "spikekit/converters/engine.hpp"
+#include "spikekit/converters/snn.hpp"
+#include "spikekit/core/config.hpp"
+#include "spikekit/core/error.hpp"
+#include "spikekit/core/output.hpp"
+
+namespace spikekit::converters {
+namespace {
+
+std::size_t idx(int v) {
+    return static_cast<std::size_t>(v);
+}
+
+// A population: the input (layer 0), each spiking layer, and the output layer.
+bool is_population(const snn_model& m, std::size_t i) {
+    return i == 0 || m.spiking(i) || static_cast<int>(i) == m.net.output;
+}
+
+// The layer whose value drives population `i`'s neurons: a relu/clip's input, else the layer itself.
+int drive_of(const snn_model& m, std::size_t i) {
+    const layer& l = m.net.layers[i];
+    return l.spiking() ? l.inputs[0] : static_cast<int>(i);
+}
+
+// Layers computed between the populations and `drive` (its backward cone, stopping at populations).
+std::vector<char> cone(const snn_model& m, int drive, std::vector<int>& sources) {
+    std::vector<char> in(m.net.layers.size(), 0);
+    std::vector<int> stack{drive};
+    while (!stack.empty()) {
+        const int i = stack.back();
+        stack.pop_back();
+        if (in[idx(i)]) continue;
+        if (is_population(m, idx(i)) && !(i == drive && !m.net.layers[idx(i)].spiking())) {
+            if (std::find(sources.begin(), sources.end(), i) == sources.end()) sources.push_back(i);
+            continue;
+        }
+        in[idx(i)] = 1;
+        for (int s : m.net.layers[idx(i)].inputs) stack.push_back(s);
+    }
+    std::sort(sources.begin(), sources.end());
+    return in;
+}
+
+// Evaluate the cone with the given source activations (biases included or not).
+const tensor& run_cone(const engine& e, const std::vector<char>& in_cone, std::vector<tensor>& acts,
+                       int drive) {
+    for (std::size_t i = 1; i < acts.size(); ++i)
+        if (in_cone[i]) e.apply(i, acts, acts[i]);
+    return acts[idx(drive)];
+}
+
+std::string pop_name(const snn_model& m, std::size_t i) {
+    if (i == 0) return "input";
+    if (static_cast<int>(i) == m.net.output) return "output";
+    return "layer" + std::to_string(i);
+}
+
+// Input spike times (ms): the evaluator's Bernoulli draws, or integrate-and-fire coding of analog values.
+std::vector<std::vector<double>> input_spikes(const snn_model& m, const float* sample, std::uint64_t id,
+                                              int steps) {
+    const std::size_t n = m.net.input_shape().size();
+    std::vector<std::vector<double>> times(n);
+    std::vector<float> acc(n, 0.0f), x;
+    for (int t = 0; t < steps; ++t) {
+        if (m.options.input == input_coding::spikes) {
+            input_spikes_at(m, sample, id, t, x);
+            for (std::size_t k = 0; k < n; ++k)
+                if (x[k] != 0.0f) times[k].push_back(t + 1.0);
+        } else {
+            for (std::size_t k = 0; k < n; ++k) {
+                acc[k] += sample[k];
+                if (acc[k] >= 1.0f) {
+                    acc[k] -= 1.0f;
+                    times[k].push_back(t + 1.0);
+                }
+            }
+        }
+    }
+    return times;
+}
+
+population if_population(const snn_model& m, std::size_t i, bool never_fires) {
+    population p;
+    p.name = pop_name(m, i);
+    p.size = static_cast<std::uint32_t>(m.net.layers[i].out.size());
+    p.model = "if_delta";
+    p.params = {{"V_th", never_fires ? 1e30 : 1.0}, {"V_reset", 0.0}, {"reset_subtract", 1.0}, {"C_m", 1.0}};
+    if (m.options.half_initial && !never_fires) p.initial["V_m"] = value_spec::constant_of(0.5);
+    return p;
+}
+
+void add_projection(exported_network& x, const std::string& src, const std::string& tgt, int delay,
+                    const std::string& file) {
+    projection p;
+    p.name = src + "->" + tgt;
+    p.source = src;
+    p.target = tgt;
+    p.receptor = "exc";
+    p.conn.type = connectivity::kind::hdf5;
+    p.conn.file = file;
+    const std::string base = "/" + src + "_to_" + tgt;
+    p.conn.sources_dataset = base + "/sources";
+    p.conn.targets_dataset = base + "/targets";
+    p.weight.type = value_spec::kind::hdf5;
+    p.weight.file = file;
+    p.weight.dataset = base + "/weights";
+    p.delay = value_spec::constant_of(static_cast<double>(delay));
+    x.desc.projections.push_back(p);
+    x.sources.emplace_back();
+    x.targets.emplace_back();
+    x.weights.emplace_back();
+}
+
+// Synapses from every neuron of population `src` into the drive of population `tgt` (normalised by tgt's
+// thresholds): one forward pass through the cone per source neuron.
+void compose(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
+             std::size_t src, std::size_t tgt, exported_network& x) {
+    std::vector<tensor> acts(m.net.layers.size());
+    for (std::size_t i = 0; i < acts.size(); ++i) acts[i].assign(m.net.layers[i].out.size(), 0.0f);
+    const shape& ts = m.net.layers[tgt].out;
+    const bool thresholded = m.spiking(tgt);
+    for (std::size_t j = 0; j < acts[src].size(); ++j) {
+        const float value = src == 0 ? 1.0f : m.threshold_at(src, j / m.net.layers[src].out.plane());
+        acts[src][j] = value;
+        const tensor& y = run_cone(e, in_cone, acts, drive);
+        for (std::size_t k = 0; k < y.size(); ++k) {
+            if (y[k] == 0.0f) continue;
+            x.sources.back().push_back(static_cast<std::uint32_t>(j));
+            x.targets.back().push_back(static_cast<std::uint32_t>(k));
+            x.weights.back().push_back(
+                static_cast<double>(y[k] / (thresholded ? m.threshold_at(tgt, k / ts.plane()) : 1.0f)));
+        }
+        acts[src][j] = 0.0f;
+    }
+}
+
+// Integer form of one population (lif_int): its incoming weights, bias included, as whole numbers of
+// the scale s = max |weight| / (2^(bits-1) - 1) over its synapses (bias excluded, as in quantize.hpp), and
+// the threshold round(1 / s) in the same unit.
+void make_integer(exported_network& x, std::size_t first_projection, int bits, population& p) {
+    const double qmax = std::ldexp(1.0, bits - 1) - 1.0;
+    double top = 0.0;
+    for (std::size_t k = first_projection; k < x.weights.size(); ++k)
+        if (x.desc.projections[k].source != "bias")
+            for (double w : x.weights[k]) top = std::max(top, std::fabs(w));
+    const double s = top > 0.0 ? top / qmax : 1.0;
+    for (std::size_t k = first_projection; k < x.weights.size(); ++k) {
+        const bool bias = x.desc.projections[k].source == "bias";
+        for (double& w : x.weights[k])
+            w = bias ? std::round(w / s) : std::clamp(std::round(w / s), -qmax, qmax);
+    }
+    const bool never_fires = p.params.at("V_th") > 1.0;
+    const double threshold = never_fires ? 2147483647.0 : std::max(1.0, std::round(1.0 / s));
+    p.model = "lif_int";
+    p.params = {{"threshold", threshold}, {"reset_mode", 1.0}, {"v_bits", 32.0}};
+    p.initial.clear();
+    if (!never_fires && x.half_initial) p.initial["V_m"] = value_spec::constant_of(std::floor(threshold / 2));
+}
+
+void write_h5(const exported_network& x, const std::string& path) {
+    const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0) throw runtime_error(path + ": cannot create the HDF5 file");
+    bool ok = true;
+    auto write = [&](const std::string& name, hid_t mem, hid_t file_type, const void* data, std::size_t n) {
+        const hsize_t dims[1] = {static_cast<hsize_t>(n)};
+        const hid_t space = H5Screate_simple(1, dims, nullptr);
+        const hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+        H5Pset_create_intermediate_group(lcpl, 1);
+        const hid_t ds = H5Dcreate2(f, name.c_str(), file_type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+        ok = ok && ds >= 0 && (n == 0 || H5Dwrite(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
+        if (ds >= 0) H5Dclose(ds);
+        H5Pclose(lcpl);
+        H5Sclose(space);
+    };
+    for (std::size_t p = 0; p < x.desc.projections.size(); ++p) {
+        const auto& pr = x.desc.projections[p];
+        write(pr.conn.sources_dataset, H5T_NATIVE_UINT32, H5T_STD_U32LE, x.sources[p].data(),
+              x.sources[p].size());
+        write(pr.conn.targets_dataset, H5T_NATIVE_UINT32, H5T_STD_U32LE, x.targets[p].data(),
+              x.targets[p].size());
+        write(pr.weight.dataset, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, x.weights[p].data(), x.weights[p].size());
+    }
+    if (H5Fclose(f) < 0 || !ok) throw runtime_error(path + ": writing the synapses failed");
+}
+
+} // namespace
+
+exported_network build_export(const snn_model& m, const float* sample, std::uint64_t id, int steps,
+                              const std::string& file, int bits) {
+    if (m.options.maxpool == maxpool_mode::gated)
+        for (const auto& l : m.net.layers)
+            if (l.kind == op::maxpool)
+                throw input_error(m.net.file, "layer '" + l.name + "'",
+                                  "a gated spiking max pool cannot be written as a network description (use "
+                                  "--maxpool avg)");
+    const graph& g = m.net;
+    if (bits != 0 && (bits < 2 || bits > 16))
+        throw input_error("", "--out-bits", "must be in [2, 16], got " + std::to_string(bits));
+    if (bits > 0 && m.options.per_channel)
+        throw input_error("", "--out-bits",
+                          "an integer export has one threshold per population: use per-layer thresholds");
+    exported_network x;
+    x.half_initial = m.options.half_initial;
+    x.desc.name = std::filesystem::path(g.file).stem().string();
+    x.desc.description = "converted from " + g.file + " by spikekit convert";
+    x.desc.sim.dt_ms = 1.0;
+    std::vector<int> pop_of(g.layers.size(), -1), depth(g.layers.size(), 0);
+    population in;
+    in.name = "input";
+    in.size = static_cast<std::uint32_t>(g.input_shape().size());
+    in.model = "spike_source";
+    in.spike_times = input_spikes(m, sample, id, steps);
+    x.desc.populations.push_back(in);
+    population bias;
+    bias.name = "bias";
+    bias.size = 1;
+    bias.model = "spike_source";
+    bias.spike_times.resize(1);
+    for (int t = 0; t < steps; ++t) bias.spike_times[0].push_back(t + 1.0);
+    x.desc.populations.push_back(bias);
+    x.depth = {0, 0};
+    x.layer_names = {g.layers[0].name, "bias"};
+    pop_of[0] = 0;
+
+    graph unbiased = g; // synapse weights: the linear maps without their biases
+    for (auto& l : unbiased.layers) std::fill(l.bias.begin(), l.bias.end(), 0.0f);
+    const engine e0(unbiased), e1(g);
+    for (std::size_t i = 1; i < g.layers.size(); ++i) {
+        if (!is_population(m, i)) continue;
+        std::vector<int> sources;
+        const int drive = drive_of(m, i);
+        const auto in_cone = cone(m, drive, sources);
+        for (int s : sources) depth[i] = std::max(depth[i], depth[idx(s)] + 1);
+        const bool membrane_out = static_cast<int>(i) == g.output && !m.spiking(i);
+        x.desc.populations.push_back(if_population(m, i, membrane_out));
+        const std::size_t first_projection = x.desc.projections.size();
+        pop_of[i] = static_cast<int>(x.desc.populations.size()) - 1;
+        x.depth.push_back(depth[i]);
+        x.layer_names.push_back(g.layers[i].name);
+        for (int s : sources) {
+            add_projection(x, pop_name(m, idx(s)), pop_name(m, i), depth[i] - depth[idx(s)], file);
+            compose(m, e0, in_cone, drive, idx(s), i, x);
+        }
+        // Biases: the cone with all sources silent.
+        std::vector<tensor> acts(g.layers.size());
+        for (std::size_t k = 0; k < acts.size(); ++k) acts[k].assign(g.layers[k].out.size(), 0.0f);
+        const tensor b = run_cone(e1, in_cone, acts, drive);
+        add_projection(x, "bias", pop_name(m, i), depth[i], file);
+        for (std::size_t k = 0; k < b.size(); ++k)
+            if (b[k] != 0.0f) {
+                x.sources.back().push_back(0);
+                x.targets.back().push_back(static_cast<std::uint32_t>(k));
+                x.weights.back().push_back(static_cast<double>(
+                    b[k] / (m.spiking(i) ? m.threshold_at(i, k / g.layers[i].out.plane()) : 1.0f)));
+            }
+        if (bits > 0) make_integer(x, first_projection, bits, x.desc.populations.back());
+    }
+    const int max_depth = *std::max_element(depth.begin(), depth.end());
+    x.desc.sim.duration_ms = static_cast<double>(steps + max_depth + 1);
+    for (const auto& p : x.desc.populations)
+        if (p.name != "bias") x.desc.spike_recorders.push_back({p.name, {}});
+    x.desc.state_recorders.push_back({"output", {"V_m"}, {}, 0.0});
+    return x;
+}
+
+void export_network(const snn_model& m, const float* sample, int steps, const std::string& dir,
+                    std::uint64_t id, int bits) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw runtime_error(dir + ": cannot create the directory: " + ec.message());
+    const auto x = build_export(m, sample, id, steps, "weights.h5", bits);
+    const std::string h5 = (std::filesystem::path(dir) / "weights.h5").string();
+    write_atomically(h5, [&](const std::string& tmp) { write_h5(x, tmp); });
+    const std::string json = to_json(x.desc);
+    write_atomically((std::filesystem::path(dir) / "network.json").string(), [&](const std::string& tmp) {
+        std::ofstream f(tmp, std::ios::binary);
+        f << json;
+        if (!f.flush()) throw runtime_error(tmp + ": cannot write");
+    });
+}
+
+} // namespace spikekit::converters

@@ -1,0 +1,195 @@
+// Export: the converted network written as a network description runs in spikekit::simulation and fires
+// exactly the spikes of the evaluator, layer by layer.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "../support/test_support.hpp"
+#include "onnx_builder.hpp"
+#include "spikekit/converters/export.hpp"
+#include "spikekit/converters/onnx.hpp"
+#include "spikekit/converters/quantize.hpp"
+#include "spikekit/converters/snn.hpp"
+#include "spikekit/core/config.hpp"
+#include "spikekit/core/error.hpp"
+#include "spikekit/core/simulation.hpp"
+#include "spikekit/neurons/models.hpp"
+
+using namespace spikekit::converters;
+using spikekit::test::onnx_builder;
+using spikekit::test::values;
+
+namespace {
+
+// x -> conv1 -> relu1 -> conv2 -> relu2 -> conv3 (+ relu1) -> relu3 -> avgpool -> flatten -> gemm: a residual
+// path that skips a population, so the export must delay it by two steps and the main path by one.
+graph residual_net() {
+    onnx_builder b({1, 2, 6, 6});
+    int seed = 10;
+    auto conv = [&](const std::string& in, const std::string& out, int cin, int cout) {
+        b.initializer(out + ".w", {cout, cin, 3, 3},
+                      values(static_cast<std::size_t>(cout * cin * 9), static_cast<unsigned>(seed++)));
+        b.initializer(out + ".b", {cout},
+                      values(static_cast<std::size_t>(cout), static_cast<unsigned>(seed++)));
+        auto* n = b.node("Conv", {in, out + ".w", out + ".b"}, out);
+        onnx_builder::attr(n, "pads", {1, 1, 1, 1});
+    };
+    conv("x", "c1", 2, 3);
+    b.node("Relu", {"c1"}, "r1");
+    conv("r1", "c2", 3, 3);
+    b.node("Relu", {"c2"}, "r2");
+    conv("r2", "c3", 3, 3);
+    b.node("Add", {"c3", "r1"}, "sum");
+    b.node("Relu", {"sum"}, "r3");
+    auto* p = b.node("AveragePool", {"r3"}, "pool");
+    onnx_builder::attr(p, "kernel_shape", {2, 2});
+    onnx_builder::attr(p, "strides", {2, 2});
+    b.node("Flatten", {"pool"}, "flat");
+    b.initializer("fc.w", {4, 27}, values(108, 99));
+    b.initializer("fc.b", {4}, values(4, 98));
+    auto* g = b.node("Gemm", {"flat", "fc.w", "fc.b"}, "y");
+    onnx_builder::attr(g, "transB", 1);
+    return parse_onnx(b.bytes("y"), "residual.onnx");
+}
+
+dataset positive_samples(std::size_t n) {
+    dataset d;
+    d.source = "synthetic";
+    d.sample = {2, 6, 6};
+    d.count = n;
+    d.x = values(n * 72, 5);
+    for (auto& v : d.x) v = 0.5f * (v + 1.0f); // pixels in [0, 1)
+    d.labels.assign(n, 0);
+    return d;
+}
+
+std::vector<std::uint64_t> counts_of(const spikekit::simulation& sim, const std::string& pop, std::size_t n) {
+    std::vector<std::uint64_t> c(n, 0);
+    for (const auto& r : sim.spikes())
+        if (r.population == pop)
+            for (auto id : r.node_ids) ++c[id];
+    return c;
+}
+
+} // namespace
+
+TEST_CASE("an exported network run by spikekit::simulation fires the evaluator's spikes") {
+    const graph g = residual_net();
+    const dataset d = positive_samples(20);
+    for (auto input : {input_coding::spikes, input_coding::analog}) {
+        conversion_options o;
+        o.input = input;
+        o.output = output_decoding::spikes;
+        o.half_initial = input == input_coding::analog;
+        const snn_model m = convert(g, d, o, 1);
+        const int T = 40;
+        const std::uint64_t id = 3;
+        spikekit::test::temp_dir dir(input == input_coding::spikes ? "export_spikes" : "export_analog");
+        export_network(m, d.image(id), T, dir.path.string(), id);
+        REQUIRE(std::filesystem::exists(dir.file("network.json")));
+        REQUIRE(std::filesystem::exists(dir.file("weights.h5")));
+
+        const auto models = spikekit::neurons::builtin_models();
+        const auto desc = spikekit::load_config(dir.file("network.json"), models);
+        spikekit::simulation sim(desc, models, 1);
+        sim.run(desc.sim.duration_ms);
+
+        // The evaluator, fed what the exported input population replays.
+        snn_model replay = m;
+        std::vector<float> sample(d.image(id), d.image(id) + 72);
+        if (input == input_coding::analog) {
+            // Export codes analog input as integrate-and-fire spikes; compare against the same spikes.
+            const auto x = build_export(m, sample.data(), id, T);
+            CHECK(x.desc.populations[0]
+                      .spike_times[static_cast<std::size_t>(std::max_element(sample.begin(), sample.end()) -
+                                                            sample.begin())]
+                      .size() ==
+                  static_cast<std::size_t>(T * *std::max_element(sample.begin(), sample.end())));
+            continue; // the count identity below needs the same input on both sides: checked for spike input
+        }
+        const snn_run r = snn_simulator(replay).run(sample.data(), id, {T});
+        const auto out = counts_of(sim, "output", 4);
+        std::vector<std::uint64_t> want(r.output_spikes.begin(), r.output_spikes.end());
+        CHECK(out == want);
+        std::uint64_t total = 0;
+        for (auto c : out) total += c;
+        CHECK(total > 0);
+        for (std::size_t i = 1; i < m.net.layers.size(); ++i) {
+            if (!m.spiking(i) || static_cast<int>(i) == m.net.output) continue;
+            CAPTURE(i);
+            const auto c = counts_of(sim, "layer" + std::to_string(i), m.net.layers[i].out.size());
+            std::uint64_t sum = 0;
+            for (auto v : c) sum += v;
+            CHECK(sum == r.spikes[i]);
+        }
+    }
+}
+
+TEST_CASE("an 8-bit integer export (lif_int) fires the spikes of the evaluator's 8-bit model") {
+    // input 16 -> dense 12 -> relu -> dense 4, output decoded by spikes, spike input.
+    onnx_builder b({1, 16});
+    b.initializer("W1", {12, 16}, values(192, 41));
+    b.initializer("b1", {12}, values(12, 42));
+    onnx_builder::attr(b.node("Gemm", {"x", "W1", "b1"}, "h"), "transB", 1);
+    b.node("Relu", {"h"}, "r");
+    b.initializer("W2", {4, 12}, values(48, 43));
+    onnx_builder::attr(b.node("Gemm", {"r", "W2"}, "y"), "transB", 1);
+    const graph g = parse_onnx(b.bytes("y"), "int.onnx");
+    dataset d;
+    d.source = "synthetic";
+    d.sample = {16, 1, 1};
+    d.count = 10;
+    d.x = values(160, 44);
+    for (auto& v : d.x) v = 0.5f * (v + 1.0f);
+    d.labels.assign(10, 0);
+    conversion_options o;
+    o.input = input_coding::spikes;
+    o.output = output_decoding::spikes;
+    const snn_model m = convert(g, d, o, 1);
+    const snn_model q = quantize(m, {8, false});
+    const int T = 60;
+    const auto models = spikekit::neurons::builtin_models();
+    std::uint64_t hidden_sim = 0, hidden_eval = 0;
+    for (std::uint64_t id = 0; id < d.count; ++id) {
+        spikekit::test::temp_dir dir("export_int" + std::to_string(id));
+        export_network(m, d.image(id), T, dir.path.string(), id, 8);
+        const auto desc = spikekit::load_config(dir.file("network.json"), models);
+        CHECK(desc.find_population("layer2")->model == "lif_int");
+        spikekit::simulation sim(desc, models, 1);
+        sim.run(desc.sim.duration_ms);
+        const snn_run r = snn_simulator(q).run(d.image(id), id, {T});
+        const auto out = counts_of(sim, "output", 4);
+        const std::vector<std::uint64_t> want(r.output_spikes.begin(), r.output_spikes.end());
+        for (std::size_t k = 0; k < 4; ++k) { // at most one spike apart (see the float tie below)
+            CAPTURE(out[k]);
+            CAPTURE(want[k]);
+            CHECK(std::llabs(static_cast<long long>(out[k]) - static_cast<long long>(want[k])) <= 1);
+        }
+        for (auto c : counts_of(sim, "layer2", 12)) hidden_sim += c;
+        hidden_eval += r.spikes[2];
+    }
+    // The evaluator sums the rescaled integer weights in float: a membrane exactly at the integer threshold
+    // can round below it and delay a spike by a step. Integer arithmetic has no such ties.
+    CHECK(hidden_sim > 0);
+    CHECK(static_cast<double>(hidden_sim) == doctest::Approx(static_cast<double>(hidden_eval)).epsilon(0.01));
+}
+
+TEST_CASE("a gated max pool cannot be exported and says so") {
+    onnx_builder b({1, 1, 2, 2});
+    b.node("Relu", {"x"}, "r");
+    onnx_builder::attr(b.node("MaxPool", {"r"}, "y"), "kernel_shape", {2, 2});
+    const graph g = parse_onnx(b.bytes("y"), "mp.onnx");
+    dataset d;
+    d.source = "s";
+    d.sample = {1, 2, 2};
+    d.count = 1;
+    d.x = {0.1f, 0.2f, 0.3f, 0.4f};
+    d.labels = {0};
+    conversion_options o;
+    o.maxpool = maxpool_mode::gated;
+    const snn_model m = convert(g, d, o, 1);
+    CHECK_THROWS_WITH_AS(build_export(m, d.x.data(), 0, 4), doctest::Contains("gated spiking max pool"),
+                         spikekit::input_error);
+}
