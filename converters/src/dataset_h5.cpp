@@ -49,20 +49,7 @@ dataset load_hdf5(const std::string& file, split s, std::size_t limit) {
     const auto xd = dims_of(x.id), yd = dims_of(y.id);
     dataset d;
     d.source = file + ":" + xi;
-    const auto dim = [&](std::size_t k) { return static_cast<int>(xd[k]); };
-    switch (xd.size()) {
-    case 2:
-        d.sample = {dim(1), 1, 1};
-        break;
-    case 3:
-        d.sample = {1, dim(1), dim(2)};
-        break;
-    case 4:
-        d.sample = {dim(1), dim(2), dim(3)};
-        break;
-    default:
-        throw input_error(file, xi, "images must be [N, C, H, W], [N, H, W] or [N, F]");
-    }
+    d.sample = sample_shape_of(xd, file, xi);
     if (yd.size() != 1) throw input_error(file, yi, "labels must be 1-D");
     d.count = xd[0];
     handle type{H5Dget_type(x.id), H5Tclose};

@@ -128,20 +128,7 @@ dataset load_npy_pair(const std::string& images, const std::string& labels, std:
     d.source = images;
     if (x.shape.empty()) throw input_error(images, "header", "a scalar is not a set of images");
     d.count = x.shape[0];
-    const auto dim = [&](std::size_t k) { return static_cast<int>(x.shape[k]); };
-    switch (x.shape.size()) {
-    case 2:
-        d.sample = {dim(1), 1, 1};
-        break;
-    case 3:
-        d.sample = {1, dim(1), dim(2)};
-        break;
-    case 4:
-        d.sample = {dim(1), dim(2), dim(3)};
-        break;
-    default:
-        throw input_error(images, "header", "images must be [N, C, H, W], [N, H, W] or [N, F]");
-    }
+    d.sample = sample_shape_of(x.shape, images, "header");
     const std::size_t n = d.count * d.sample.size();
     const bool pixels = x.kind == 'u' && x.item == 1;
     d.x.resize(n);

@@ -19,8 +19,8 @@
 #include <algorithm>
 
 #include "model_base.hpp"
-#include "spikekit/neurons/vec_exp.hpp"
 #include "spikekit/neurons/models.hpp"
+#include "spikekit/neurons/vec_exp.hpp"
 
 namespace spikekit::neurons::detail {
 namespace {
@@ -42,14 +42,16 @@ std::string check_reset(const param_map& p) {
 constexpr state_info cuba_state[] = {{"V_m", "mV", "membrane potential"},
                                      {"I_syn_ex", "pA", "excitatory synaptic current"},
                                      {"I_syn_in", "pA", "inhibitory synaptic current"}};
-constexpr receptor_info cuba_receptors[] = {{"exc", "pA", "current jump, decays with tau_syn_ex"},
-                                            {"inh", "pA", "current jump (negative for inhibition), decays with tau_syn_in"}};
+constexpr receptor_info cuba_receptors[] = {
+    {"exc", "pA", "current jump, decays with tau_syn_ex"},
+    {"inh", "pA", "current jump (negative for inhibition), decays with tau_syn_in"}};
 constexpr state_info coba_state[] = {{"V_m", "mV", "membrane potential"},
                                      {"g_ex", "nS", "excitatory conductance"},
                                      {"g_in", "nS", "inhibitory conductance"},
                                      {"theta", "mV", "adaptive threshold offset (theta_plus > 0)"}};
-constexpr receptor_info coba_receptors[] = {{"exc", "nS", "conductance jump toward E_ex, decays with tau_syn_ex", false},
-                                            {"inh", "nS", "conductance jump toward E_in, decays with tau_syn_in", false}};
+constexpr receptor_info coba_receptors[] = {
+    {"exc", "nS", "conductance jump toward E_ex, decays with tau_syn_ex", false},
+    {"inh", "nS", "conductance jump toward E_in, decays with tau_syn_in", false}};
 } // namespace
 
 struct lif_exp_group final : soa_group {
@@ -93,16 +95,13 @@ struct lif_exp_group final : soa_group {
         std::fill(vars_[0].begin(), vars_[0].end(), e_l_);
     }
 
-    void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
+    void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
+              std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
-        if (a.i_ext)
-            advance<true>(a, begin, end);
-        else
-            advance<false>(a, begin, end);
+        advance_for_input(*this, a, begin, end);
         reset_above(v_th_, v_reset_, n_ref_, a.step, begin, end, spikes);
     }
 
-private:
     // Constants copied to locals and restrict pointers: the loop is branch-free and vectorizes.
     template <bool Ext>
     void advance(const step_args& a, std::uint32_t begin, std::uint32_t end) {
@@ -127,6 +126,7 @@ private:
         }
     }
 
+  private:
     double e_l_, v_th_, v_reset_, i_e_, p22_, p20_, p11e_, p11i_, p21e_, p21i_;
     std::int64_t n_ref_;
 };
@@ -160,7 +160,8 @@ struct lif_cond_exp_group final : soa_group {
     static constexpr bool source = false;
     static std::string check(const param_map& p) { return check_reset(p); }
 
-    lif_cond_exp_group(const param_map& p, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
+    lif_cond_exp_group(const param_map& p, std::uint32_t n, double dt,
+                       const std::vector<std::vector<double>>&)
         : soa_group(coba_state, n) {
         c_ = param(p, "C_m");
         g_l_ = param(p, "g_L");
@@ -187,21 +188,21 @@ struct lif_cond_exp_group final : soa_group {
         if (var == 3 && value != 0.0) adaptive_ = true;
     }
 
-    void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
+    void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
+              std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
-        if (a.i_ext)
-            advance<true>(a, begin, end);
-        else
-            advance<false>(a, begin, end);
+        advance_for_input(*this, a, begin, end);
         if (adaptive_)
             reset_adaptive(a.step, begin, end, spikes);
         else
             reset_above(v_th_, v_reset_, n_ref_, a.step, begin, end, spikes);
     }
 
-private:
-    // Threshold V_th + theta; theta decays every step (eagerly: one multiply, vectorized) and jumps at spikes.
-    void reset_adaptive(std::int64_t s, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) {
+  private:
+    // Threshold V_th + theta; theta decays every step (eagerly: one multiply, vectorized) and jumps at
+    // spikes.
+    void reset_adaptive(std::int64_t s, std::uint32_t begin, std::uint32_t end,
+                        std::vector<std::uint32_t>& spikes) {
         double* v = vars_[0].data();
         double* th = vars_[3].data();
         const double p = p_theta_;
@@ -215,6 +216,7 @@ private:
             }
     }
 
+  public:
     // Branch-free (both integrators computed, one selected) with an inlined exp, so the loop vectorizes.
     template <bool Ext>
     void advance(const step_args& a, std::uint32_t begin, std::uint32_t end) {
@@ -226,8 +228,9 @@ private:
         const std::int64_t* __restrict ref = ref_end_.data();
         const double* __restrict ext = a.i_ext;
         const std::int64_t s = a.step;
-        const double g_l = g_l_, e_l = e_l_, e_ex = e_ex_, e_in = e_in_, i_e = i_e_, h_c = h_ / c_, p_ex = p_ex_,
-                     p_in = p_in_, mean_ex = mean_ex_, mean_in = mean_in_, g_tiny = 1e-12 * g_l_;
+        const double g_l = g_l_, e_l = e_l_, e_ex = e_ex_, e_in = e_in_, i_e = i_e_, h_c = h_ / c_,
+                     p_ex = p_ex_, p_in = p_in_, mean_ex = mean_ex_, mean_in = mean_in_,
+                     g_tiny = 1e-12 * g_l_;
         for (std::uint32_t i = begin; i < end; ++i) {
             const double cur = Ext ? i_e + ext[i] : i_e;
             const double vi = v[i];
@@ -247,6 +250,7 @@ private:
         }
     }
 
+  private:
     double theta_plus_ = 0.0, p_theta_ = 1.0;
     bool adaptive_ = false; // theta in use: theta_plus > 0, or theta given as initial state (a trained net)
     double c_, g_l_, e_l_, e_ex_, e_in_, v_th_, v_reset_, i_e_, h_, p_ex_, p_in_, mean_ex_, mean_in_;

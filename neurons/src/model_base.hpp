@@ -14,7 +14,7 @@ namespace spikekit::neurons::detail {
 // G(const param_map&, std::uint32_t n, double dt, const spike_times&).
 template <class G>
 class table_model final : public neuron_model {
-public:
+  public:
     std::string_view name() const override { return G::name; }
     std::string_view doc() const override { return G::doc; }
     std::span<const param_info> params() const override { return G::params; }
@@ -34,20 +34,23 @@ public:
     }
 };
 
-inline std::int64_t steps_of(double ms, double dt) { return static_cast<std::int64_t>(std::llround(ms / dt)); }
+inline std::int64_t steps_of(double ms, double dt) {
+    return static_cast<std::int64_t>(std::llround(ms / dt));
+}
 
 // A group with one real array per state variable (in table order) and a refractory end step per neuron:
 // neuron i is refractory during steps < ref_end[i].
 class soa_group : public neuron_group {
-public:
-    soa_group(std::span<const state_info> vars, std::uint32_t n) : vars_(vars.size(), std::vector<double>(n, 0.0)), ref_end_(n, 0) {
+  public:
+    soa_group(std::span<const state_info> vars, std::uint32_t n)
+        : vars_(vars.size(), std::vector<double>(n, 0.0)), ref_end_(n, 0) {
         for (std::size_t k = 0; k < vars.size(); ++k) expose(std::string(vars[k].name), vars_[k]);
         expose("ref_end", ref_end_);
     }
     double get(std::size_t var, std::uint32_t i, std::int64_t) const override { return vars_[var][i]; }
     void set(std::size_t var, std::uint32_t i, double v) override { vars_[var][i] = v; }
 
-protected:
+  protected:
     // Threshold and reset of V (state variable 0) after a vectorized update pass: spikes are rare, so
     // this scan is separate from the update loop.
     void reset_above(double v_th, double v_reset, std::int64_t n_ref, std::int64_t s, std::uint32_t begin,
@@ -74,7 +77,19 @@ protected:
     std::vector<std::int64_t> ref_end_;
 };
 
-inline double param(const param_map& p, const char* name) { return p.find(name)->second; }
+inline double param(const param_map& p, const char* name) {
+    return p.find(name)->second;
+}
+
+// g.advance<Ext>(a, begin, end) with Ext = whether a current input drives the group: each case compiles to a
+// loop without a branch per neuron.
+template <class G>
+void advance_for_input(G& g, const step_args& a, std::uint32_t begin, std::uint32_t end) {
+    if (a.i_ext)
+        g.template advance<true>(a, begin, end);
+    else
+        g.template advance<false>(a, begin, end);
+}
 
 } // namespace spikekit::neurons::detail
 

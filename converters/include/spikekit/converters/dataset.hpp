@@ -16,6 +16,8 @@
 
 #include "spikekit/converters/graph.hpp"
 
+#include "spikekit/core/error.hpp"
+
 namespace spikekit::converters {
 
 enum class split { train, test };
@@ -29,6 +31,23 @@ struct dataset {
 
     const float* image(std::size_t i) const { return x.data() + i * sample.size(); }
 };
+
+// The shape of one sample from the dimensions of an image array [N, C, H, W], [N, H, W] or [N, F];
+// input_error(file, where) for any other rank.
+template <class Dims>
+shape sample_shape_of(const Dims& dims, const std::string& file, const std::string& where) {
+    const auto dim = [&](std::size_t k) { return static_cast<int>(dims[k]); };
+    switch (dims.size()) {
+    case 2:
+        return {dim(1), 1, 1};
+    case 3:
+        return {1, dim(1), dim(2)};
+    case 4:
+        return {dim(1), dim(2), dim(3)};
+    default:
+        throw input_error(file, where, "images must be [N, C, H, W], [N, H, W] or [N, F]");
+    }
+}
 
 // Load at most `limit` samples (0 = all), the first ones in file order.
 dataset load_dataset(const std::string& path, split s, std::size_t limit = 0);
