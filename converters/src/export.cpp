@@ -144,6 +144,48 @@ void compose(const snn_model& m, const engine& e, const std::vector<char>& in_co
     }
 }
 
+// A population driven by one convolution of one source population (nothing else in between, symmetric
+// padding) becomes a shared-kernel conv2d projection: the kernel, normalised by the source and target
+// thresholds like the composed synapses, instead of every connection. Returns false when it does not apply.
+bool add_conv_projection(const snn_model& m, const std::vector<char>& in_cone, int drive, std::size_t src,
+                         std::size_t tgt, int delay, const std::string& file, exported_network& x) {
+    const layer& c = m.net.layers[idx(drive)];
+    if (c.kind != op::conv || c.inputs.size() != 1 || idx(c.inputs[0]) != src) return false;
+    for (std::size_t i = 0; i < in_cone.size(); ++i)
+        if (in_cone[i] && static_cast<int>(i) != drive) return false;
+    const window& w = c.win;
+    if (w.pt != w.pb || w.pl != w.pr) return false;
+    const shape& in = m.net.layers[src].out;
+    const int cin_g = in.c / c.groups;
+    const std::size_t taps = static_cast<std::size_t>(w.kh) * static_cast<std::size_t>(w.kw);
+    std::vector<double> kernel(c.weight.size());
+    for (std::size_t k = 0; k < kernel.size(); ++k) {
+        const auto o = k / (static_cast<std::size_t>(cin_g) * taps);
+        const auto ci = k / taps % static_cast<std::size_t>(cin_g);
+        const auto ch =
+            o / static_cast<std::size_t>(c.out.c / c.groups) * static_cast<std::size_t>(cin_g) + ci;
+        const double scale_in = src == 0 ? 1.0 : static_cast<double>(m.threshold_at(src, ch));
+        const double scale_out = m.spiking(tgt) ? static_cast<double>(m.threshold_at(tgt, o)) : 1.0;
+        kernel[k] = static_cast<double>(c.weight[k]) * scale_in / scale_out;
+    }
+    add_projection(x, pop_name(m, src), pop_name(m, tgt), delay, file);
+    projection& p = x.desc.projections.back();
+    p.conn = {};
+    p.conn.type = connectivity::kind::conv2d;
+    auto& g = p.conn.conv;
+    g.in_shape = {static_cast<std::uint32_t>(in.c), static_cast<std::uint32_t>(in.h),
+                  static_cast<std::uint32_t>(in.w)};
+    g.out_channels = static_cast<std::uint32_t>(c.out.c);
+    g.groups = static_cast<std::uint32_t>(c.groups);
+    g.kernel = {static_cast<std::uint32_t>(w.kh), static_cast<std::uint32_t>(w.kw)};
+    g.stride = {static_cast<std::uint32_t>(w.sh), static_cast<std::uint32_t>(w.sw)};
+    g.padding = {static_cast<std::uint32_t>(w.pt), static_cast<std::uint32_t>(w.pl)};
+    g.dilation = {static_cast<std::uint32_t>(w.dh), static_cast<std::uint32_t>(w.dw)};
+    p.weight.dataset = "/" + p.source + "_to_" + p.target + "/kernel";
+    x.weights.back() = std::move(kernel);
+    return true;
+}
+
 // Integer form of one population (lif_int): its incoming weights, bias included, as whole numbers of
 // the scale s = max |weight| / (2^(bits-1) - 1) over its synapses (bias excluded, as in quantize.hpp), and
 // the threshold round(1 / s) in the same unit.
@@ -184,6 +226,11 @@ void write_h5(const exported_network& x, const std::string& path) {
     };
     for (std::size_t p = 0; p < x.desc.projections.size(); ++p) {
         const auto& pr = x.desc.projections[p];
+        if (pr.conn.type == connectivity::kind::conv2d) { // the kernel only
+            write(pr.weight.dataset, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, x.weights[p].data(),
+                  x.weights[p].size());
+            continue;
+        }
         write(pr.conn.sources_dataset, H5T_NATIVE_UINT32, H5T_STD_U32LE, x.sources[p].data(),
               x.sources[p].size());
         write(pr.conn.targets_dataset, H5T_NATIVE_UINT32, H5T_STD_U32LE, x.targets[p].data(),
@@ -248,6 +295,9 @@ exported_network build_export(const snn_model& m, const float* sample, std::uint
         x.depth.push_back(depth[i]);
         x.layer_names.push_back(g.layers[i].name);
         for (int s : sources) {
+            if (sources.size() == 1 &&
+                add_conv_projection(m, in_cone, drive, idx(s), i, depth[i] - depth[idx(s)], file, x))
+                continue;
             add_projection(x, pop_name(m, idx(s)), pop_name(m, i), depth[i] - depth[idx(s)], file);
             compose(m, e0, in_cone, drive, idx(s), i, x);
         }

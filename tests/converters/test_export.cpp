@@ -1,5 +1,6 @@
 // Export: the converted network written as a network description runs in spikekit::simulation and fires
 // exactly the spikes of the evaluator, layer by layer.
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -93,6 +94,11 @@ TEST_CASE("an exported network run by spikekit::simulation fires the evaluator's
 
         const auto models = spikekit::neurons::builtin_models();
         const auto desc = spikekit::load_config(dir.file("network.json"), models);
+        // The first convolution is a shared-kernel conv2d projection, not expanded synapses.
+        CHECK(
+            std::any_of(desc.projections.begin(), desc.projections.end(), [](const spikekit::projection& p) {
+                return p.conn.type == spikekit::connectivity::kind::conv2d;
+            }));
         spikekit::simulation sim(desc, models, 1);
         sim.run(desc.sim.duration_ms);
 
