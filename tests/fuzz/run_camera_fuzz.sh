@@ -9,17 +9,9 @@
 # shared data are missing. Anything else: a finding (the crashing input is kept in BUILD_DIR/findings).
 set -eu
 src=$1 shared=$2 build=$3 secs=${4:-5}
-skip() { echo "skipped: $*"; exit 77; }
-
-cxx=$(command -v clang++-14 || command -v clang++ || true)
-[ -n "$cxx" ] || skip "clang++ not installed (apt-get install clang-14)"
+. "$src/tests/fuzz/fuzz_common.sh"
+find_fuzz_compiler
 [ -d "$shared/data/events" ] || skip "shared sample files not found in $shared/data/events"
-echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }' > /tmp/spikekit_fuzz_probe_$$.cpp
-if ! "$cxx" -fsanitize=fuzzer /tmp/spikekit_fuzz_probe_$$.cpp -o /tmp/spikekit_fuzz_probe_$$ 2>/dev/null; then
-    rm -f /tmp/spikekit_fuzz_probe_$$*
-    skip "libFuzzer runtime not found (apt-get install libclang-rt-14-dev)"
-fi
-rm -f /tmp/spikekit_fuzz_probe_$$*
 hdf5_inc=$(pkg-config --cflags-only-I hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
 hdf5_lib=$(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
 [ -f /usr/include/lz4frame.h ] || skip "liblz4-dev not installed"
@@ -29,18 +21,9 @@ lib="camera_reader camera_prophesee_header evt2_decoder evt3_decoder dat_decoder
      aedat31_decoder aedat4_decoder camera_hdf5"
 formats="nmnist evt2 evt3 dat aedat2 aedat31 aedat4"
 flags="-std=c++20 -O1 -g -fno-omit-frame-pointer -I$src/events/include -I$src/events/src -I$src/core/include $hdf5_inc"
-mkdir -p "$build/obj" "$build/findings"
-
 # Rebuild an object when its source or any header is newer (headers change rarely; be conservative).
-newest_header=$(ls -t "$src"/events/src/*.hpp "$src"/events/include/spikekit/events/*.hpp "$src"/core/include/spikekit/core/error.hpp | head -1)
-objs=""
-for s in $lib; do
-    o="$build/obj/$s.o"
-    if [ ! -f "$o" ] || [ "$src/events/src/$s.cpp" -nt "$o" ] || [ "$newest_header" -nt "$o" ]; then
-        "$cxx" $flags -fsanitize=fuzzer-no-link,address,undefined -c "$src/events/src/$s.cpp" -o "$o"
-    fi
-    objs="$objs $o"
-done
+compile_objects "$lib" "$(ls -t "$src"/events/src/*.hpp "$src"/events/include/spikekit/events/*.hpp \
+                            "$src"/core/include/spikekit/core/error.hpp | head -1)"
 
 corpus=$(mktemp -d /tmp/spikekit_fuzz_corpus.XXXXXX)
 trap 'rm -rf "$corpus"' EXIT
@@ -67,14 +50,6 @@ for f in $formats; do
         "$cxx" $flags -fsanitize=fuzzer,address,undefined -DSPIKEKIT_FUZZ_FORMAT="$f" "$src/tests/fuzz/camera_fuzz_reader.cpp" \
             $objs $hdf5_lib -llz4 -o "$bin"
     fi
-    echo "== fuzzing $f for ${secs}s"
-    if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
-            -artifact_prefix="$build/findings/$f-" -print_final_stats=1 "$corpus/$f" 2>"$build/$f.log"; then
-        echo "FINDING in the $f parser: see $build/$f.log and $build/findings/"
-        tail -40 "$build/$f.log"
-        status=1
-    else
-        grep -E "stat::number_of_executed_units|Done" "$build/$f.log" | head -2
-    fi
+    fuzz_one "$f" "$bin" "$corpus/$f"
 done
 exit $status

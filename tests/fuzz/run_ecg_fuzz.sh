@@ -9,32 +9,14 @@
 # missing. Anything else: a finding (the crashing input is kept in BUILD_DIR/findings).
 set -eu
 src=$1 shared=$2 build=$3 secs=${4:-5}
-skip() { echo "skipped: $*"; exit 77; }
-
-cxx=$(command -v clang++-14 || command -v clang++ || true)
-[ -n "$cxx" ] || skip "clang++ not installed (apt-get install clang-14)"
+. "$src/tests/fuzz/fuzz_common.sh"
+find_fuzz_compiler
 [ -d "$shared/data/mitdb" ] || skip "MIT-BIH records not found in $shared/data/mitdb"
-probe=$(mktemp /tmp/spikekit_ecg_fuzz_probe.XXXXXX)
-echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }' > "$probe.cpp"
-if ! "$cxx" -fsanitize=fuzzer "$probe.cpp" -o "$probe.bin" 2>/dev/null; then
-    rm -f "$probe" "$probe.cpp" "$probe.bin"
-    skip "libFuzzer runtime not found (apt-get install libclang-rt-14-dev)"
-fi
-rm -f "$probe" "$probe.cpp" "$probe.bin"
 
 lib="wfdb_header wfdb_signal wfdb_annotations"
 flags="-std=c++20 -O1 -g -fno-omit-frame-pointer -I$src/events/include -I$src/events/src -I$src/core/include"
-mkdir -p "$build/obj" "$build/findings"
-newest_header=$(ls -t "$src"/events/src/wfdb_*.hpp "$src"/events/include/spikekit/events/wfdb.hpp \
-                "$src"/core/include/spikekit/core/error.hpp | head -1)
-objs=""
-for s in $lib; do
-    o="$build/obj/$s.o"
-    if [ ! -f "$o" ] || [ "$src/events/src/$s.cpp" -nt "$o" ] || [ "$newest_header" -nt "$o" ]; then
-        "$cxx" $flags -fsanitize=fuzzer-no-link,address,undefined -c "$src/events/src/$s.cpp" -o "$o"
-    fi
-    objs="$objs $o"
-done
+compile_objects "$lib" "$(ls -t "$src"/events/src/wfdb_*.hpp "$src"/events/include/spikekit/events/wfdb.hpp \
+                            "$src"/core/include/spikekit/core/error.hpp | head -1)"
 
 corpus=$(mktemp -d /tmp/spikekit_ecg_fuzz_corpus.XXXXXX)
 trap 'rm -rf "$corpus"' EXIT
@@ -56,14 +38,6 @@ for t in hea dat atr; do
     if [ ! -f "$bin" ] || [ -n "$(find $objs "$src/tests/fuzz/ecg_fuzz_$t.cpp" -newer "$bin" 2>/dev/null)" ]; then
         "$cxx" $flags -fsanitize=fuzzer,address,undefined "$src/tests/fuzz/ecg_fuzz_$t.cpp" $objs -o "$bin"
     fi
-    echo "== fuzzing the .$t parser for ${secs}s"
-    if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
-            -artifact_prefix="$build/findings/$t-" -print_final_stats=1 "$corpus/$t" 2>"$build/$t.log"; then
-        echo "FINDING in the .$t parser: see $build/$t.log and $build/findings/"
-        tail -40 "$build/$t.log"
-        status=1
-    else
-        grep -E "stat::number_of_executed_units|Done" "$build/$t.log" | head -2
-    fi
+    fuzz_one "$t" "$bin" "$corpus/$t"
 done
 exit $status
