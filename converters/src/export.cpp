@@ -144,29 +144,107 @@ void compose(const snn_model& m, const engine& e, const std::vector<char>& in_co
     }
 }
 
-// A population driven by one convolution of one source population (nothing else in between, symmetric
-// padding) becomes a shared-kernel conv2d projection: the kernel, normalised by the source and target
-// thresholds like the composed synapses, instead of every connection. Returns false when it does not apply.
-bool add_conv_projection(const snn_model& m, const std::vector<char>& in_cone, int drive, std::size_t src,
-                         std::size_t tgt, int delay, const std::string& file, exported_network& x) {
-    const layer& c = m.net.layers[idx(drive)];
-    if (c.kind != op::conv || c.inputs.size() != 1 || idx(c.inputs[0]) != src) return false;
-    for (std::size_t i = 0; i < in_cone.size(); ++i)
-        if (in_cone[i] && static_cast<int>(i) != drive) return false;
-    const window& w = c.win;
-    if (w.pt != w.pb || w.pl != w.pr) return false;
+// A population driven from one source population through a chain of convolutions and unpadded average
+// pools (nothing else: no sums, no dense layers) is a translation-invariant linear map, i.e. one convolution:
+// receptive fields compose as R += (k - 1) d S, P += p S, S *= s along each axis. It becomes a shared-kernel
+// conv2d projection (groups 1) whose kernel is read off the chain by impulses, then checked against the
+// chain on a random input; anything that does not fit falls back to explicit synapses (returns false).
+struct conv_geometry {
+    int r = 1, p = 0, s = 1; // kernel extent, padding, stride of the composite, one axis
+};
+
+bool chain_geometry(const snn_model& m, const std::vector<char>& in_cone, int drive, std::size_t src,
+                    conv_geometry& gy, conv_geometry& gx) {
+    std::vector<int> chain;
+    for (int l = drive; idx(l) != src; l = m.net.layers[idx(l)].inputs[0]) {
+        const layer& c = m.net.layers[idx(l)];
+        const bool pool =
+            c.kind == op::avgpool && c.win.pt == 0 && c.win.pb == 0 && c.win.pl == 0 && c.win.pr == 0;
+        if ((c.kind != op::conv && !pool) || c.inputs.size() != 1 || !in_cone[idx(l)]) return false;
+        if (c.win.pt != c.win.pb || c.win.pl != c.win.pr) return false;
+        chain.push_back(l);
+    }
+    std::size_t cone_layers = 0;
+    for (char c : in_cone) cone_layers += c != 0;
+    if (chain.empty() || cone_layers != chain.size()) return false;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        const window& w = m.net.layers[idx(*it)].win;
+        gy.r += (w.kh - 1) * w.dh * gy.s;
+        gy.p += w.pt * gy.s;
+        gy.s *= w.sh;
+        gx.r += (w.kw - 1) * w.dw * gx.s;
+        gx.p += w.pl * gx.s;
+        gx.s *= w.sw;
+    }
     const shape& in = m.net.layers[src].out;
-    const int cin_g = in.c / c.groups;
-    const std::size_t taps = static_cast<std::size_t>(w.kh) * static_cast<std::size_t>(w.kw);
-    std::vector<double> kernel(c.weight.size());
-    for (std::size_t k = 0; k < kernel.size(); ++k) {
-        const auto o = k / (static_cast<std::size_t>(cin_g) * taps);
-        const auto ci = k / taps % static_cast<std::size_t>(cin_g);
-        const auto ch =
-            o / static_cast<std::size_t>(c.out.c / c.groups) * static_cast<std::size_t>(cin_g) + ci;
-        const double scale_in = src == 0 ? 1.0 : static_cast<double>(m.threshold_at(src, ch));
+    const shape& out = m.net.layers[idx(drive)].out;
+    return (in.h + 2 * gy.p - gy.r) / gy.s + 1 == out.h && (in.w + 2 * gx.p - gx.r) / gx.s + 1 == out.w &&
+           in.h + 2 * gy.p >= gy.r && in.w + 2 * gx.p >= gx.r;
+}
+
+// The composite applied directly (zero padding), for the check against the chain.
+std::vector<double> apply_conv(const std::vector<double>& k, const shape& in, const shape& out,
+                               const conv_geometry& gy, const conv_geometry& gx, const tensor& x) {
+    std::vector<double> y(out.size(), 0.0);
+    for (int o = 0; o < out.c; ++o)
+        for (int oy = 0; oy < out.h; ++oy)
+            for (int ox = 0; ox < out.w; ++ox) {
+                double sum = 0.0;
+                for (int c = 0; c < in.c; ++c)
+                    for (int ky = 0; ky < gy.r; ++ky)
+                        for (int kx = 0; kx < gx.r; ++kx) {
+                            const int yy = oy * gy.s - gy.p + ky, xx = ox * gx.s - gx.p + kx;
+                            if (yy < 0 || yy >= in.h || xx < 0 || xx >= in.w) continue;
+                            sum += k[idx(((o * in.c + c) * gy.r + ky) * gx.r + kx)] *
+                                   static_cast<double>(x[idx((c * in.h + yy) * in.w + xx)]);
+                        }
+                y[idx((o * out.h + oy) * out.w + ox)] = sum;
+            }
+    return y;
+}
+
+bool add_conv_projection(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
+                         std::size_t src, std::size_t tgt, int delay, const std::string& file,
+                         exported_network& x) {
+    conv_geometry gy, gx;
+    if (!chain_geometry(m, in_cone, drive, src, gy, gx)) return false;
+    const shape& in = m.net.layers[src].out;
+    const shape& out = m.net.layers[idx(drive)].out;
+    std::vector<tensor> acts(m.net.layers.size());
+    for (std::size_t i = 0; i < acts.size(); ++i) acts[i].assign(m.net.layers[i].out.size(), 0.0f);
+    std::vector<double> kernel(static_cast<std::size_t>(out.c) * idx(in.c) * idx(gy.r) * idx(gx.r), 0.0);
+    for (int c = 0; c < in.c; ++c)
+        for (int ky = 0; ky < gy.r; ++ky)
+            for (int kx = 0; kx < gx.r;
+                 ++kx) { // an impulse at the input position that tap (ky, kx) of some output sees
+                const int oy = std::max(0, (gy.p - ky + gy.s - 1) / gy.s),
+                          ox = std::max(0, (gx.p - kx + gx.s - 1) / gx.s);
+                const int yy = oy * gy.s - gy.p + ky, xx = ox * gx.s - gx.p + kx;
+                if (oy >= out.h || ox >= out.w || yy >= in.h || xx >= in.w) continue;
+                auto& impulse = acts[src][idx((c * in.h + yy) * in.w + xx)];
+                impulse = 1.0f;
+                const tensor& y = run_cone(e, in_cone, acts, drive);
+                for (int o = 0; o < out.c; ++o)
+                    kernel[idx(((o * in.c + c) * gy.r + ky) * gx.r + kx)] =
+                        static_cast<double>(y[idx((o * out.h + oy) * out.w + ox)]);
+                impulse = 0.0f;
+            }
+    tensor probe(in.size());
+    for (std::size_t i = 0; i < probe.size(); ++i)
+        probe[i] = static_cast<float>((i * 2654435761u) % 1000) / 1000.0f;
+    acts[src] = probe;
+    const tensor& want = run_cone(e, in_cone, acts, drive);
+    const auto got = apply_conv(kernel, in, out, gy, gx, probe);
+    double scale = 1e-12;
+    for (float v : want) scale = std::max(scale, std::fabs(static_cast<double>(v)));
+    for (std::size_t i = 0; i < got.size(); ++i)
+        if (std::fabs(got[i] - static_cast<double>(want[i])) > 1e-4 * scale) return false;
+    for (std::size_t k = 0; k < kernel.size(); ++k) { // spikes carry the source threshold; targets normalise
+        const auto taps = idx(gy.r) * idx(gx.r);
+        const auto o = k / (idx(in.c) * taps), c = k / taps % idx(in.c);
+        const double scale_in = src == 0 ? 1.0 : static_cast<double>(m.threshold_at(src, c));
         const double scale_out = m.spiking(tgt) ? static_cast<double>(m.threshold_at(tgt, o)) : 1.0;
-        kernel[k] = static_cast<double>(c.weight[k]) * scale_in / scale_out;
+        kernel[k] *= scale_in / scale_out;
     }
     add_projection(x, pop_name(m, src), pop_name(m, tgt), delay, file);
     projection& p = x.desc.projections.back();
@@ -175,12 +253,10 @@ bool add_conv_projection(const snn_model& m, const std::vector<char>& in_cone, i
     auto& g = p.conn.conv;
     g.in_shape = {static_cast<std::uint32_t>(in.c), static_cast<std::uint32_t>(in.h),
                   static_cast<std::uint32_t>(in.w)};
-    g.out_channels = static_cast<std::uint32_t>(c.out.c);
-    g.groups = static_cast<std::uint32_t>(c.groups);
-    g.kernel = {static_cast<std::uint32_t>(w.kh), static_cast<std::uint32_t>(w.kw)};
-    g.stride = {static_cast<std::uint32_t>(w.sh), static_cast<std::uint32_t>(w.sw)};
-    g.padding = {static_cast<std::uint32_t>(w.pt), static_cast<std::uint32_t>(w.pl)};
-    g.dilation = {static_cast<std::uint32_t>(w.dh), static_cast<std::uint32_t>(w.dw)};
+    g.out_channels = static_cast<std::uint32_t>(out.c);
+    g.kernel = {static_cast<std::uint32_t>(gy.r), static_cast<std::uint32_t>(gx.r)};
+    g.stride = {static_cast<std::uint32_t>(gy.s), static_cast<std::uint32_t>(gx.s)};
+    g.padding = {static_cast<std::uint32_t>(gy.p), static_cast<std::uint32_t>(gx.p)};
     p.weight.dataset = "/" + p.source + "_to_" + p.target + "/kernel";
     x.weights.back() = std::move(kernel);
     return true;
@@ -296,7 +372,7 @@ exported_network build_export(const snn_model& m, const float* sample, std::uint
         x.layer_names.push_back(g.layers[i].name);
         for (int s : sources) {
             if (sources.size() == 1 &&
-                add_conv_projection(m, in_cone, drive, idx(s), i, depth[i] - depth[idx(s)], file, x))
+                add_conv_projection(m, e0, in_cone, drive, idx(s), i, depth[i] - depth[idx(s)], file, x))
                 continue;
             add_projection(x, pop_name(m, idx(s)), pop_name(m, i), depth[i] - depth[idx(s)], file);
             compose(m, e0, in_cone, drive, idx(s), i, x);
