@@ -41,6 +41,38 @@ void expect_size(const h5::reader& r, const std::string& dataset, const std::vec
                               std::to_string(want));
 }
 
+// The named arrays of a neuron group or a rule's state, under group `g`: written, read back (checked against
+// the sizes the network needs, before anything changes) and then put in place.
+struct saved_arrays {
+    std::vector<std::vector<double>> reals;
+    std::vector<std::vector<std::int64_t>> ints;
+};
+
+void write_arrays(h5::writer& w, const std::string& g, const group_state& st) {
+    for (const auto& a : st.real_arrays()) w.write(g + "/real/" + a.name, *a.data);
+    for (const auto& a : st.int_arrays()) w.write(g + "/int/" + a.name, *a.data);
+}
+
+saved_arrays read_arrays(const h5::reader& r, const std::string& g, const group_state& st) {
+    saved_arrays out;
+    for (const auto& a : st.real_arrays()) {
+        out.reals.push_back(r.read_doubles(g + "/real/" + a.name));
+        expect_size(r, g + "/real/" + a.name, out.reals.back(), a.data->size());
+    }
+    for (const auto& a : st.int_arrays()) {
+        out.ints.push_back(r.read_ints(g + "/int/" + a.name));
+        expect_size(r, g + "/int/" + a.name, out.ints.back(), a.data->size());
+    }
+    return out;
+}
+
+void restore_arrays(saved_arrays& saved, const group_state& st) {
+    std::size_t k = 0;
+    for (const auto& a : st.real_arrays()) *a.data = std::move(saved.reals[k++]);
+    k = 0;
+    for (const auto& a : st.int_arrays()) *a.data = std::move(saved.ints[k++]);
+}
+
 template <class Dst, class Src>
 void assign_from(std::vector<Dst>& dst, const std::vector<Src>& src) {
     dst.resize(src.size());
@@ -64,8 +96,7 @@ void simulation::save_checkpoint(const std::string& path) const {
         for (const auto& lp : s.pops) {
             const auto g = pop_group(lp);
             w.write(g + "/spike_count", std::vector<std::uint64_t>{lp.spikes});
-            for (const auto& a : lp.group->real_arrays()) w.write(g + "/real/" + a.name, *a.data);
-            for (const auto& a : lp.group->int_arrays()) w.write(g + "/int/" + a.name, *a.data);
+            write_arrays(w, g, *lp.group);
         }
         for (std::size_t k = 0; k < s.poisson.size(); ++k) // rates set through set_rates()
             if (!s.poisson[k].lambda.empty())
@@ -74,8 +105,7 @@ void simulation::save_checkpoint(const std::string& path) const {
             const auto& pp = *s.plastic[k];
             const auto g = "/plastic/" + std::to_string(k);
             w.write(g + "/weights", pp.weights);
-            for (const auto& a : pp.state->real_arrays()) w.write(g + "/real/" + a.name, *a.data);
-            for (const auto& a : pp.state->int_arrays()) w.write(g + "/int/" + a.name, *a.data);
+            write_arrays(w, g, *pp.state);
             std::vector<std::uint64_t> counts;
             std::vector<std::uint32_t> slots;
             for (const auto& q : pp.pending) {
@@ -126,27 +156,18 @@ void simulation::restore_checkpoint(const std::string& path) {
     auto ring = r.read_floats("/kernel/ring");
     expect_size(r, "/kernel/ring", ring, s.ring.size());
     // Read everything before changing anything, so a bad file leaves the simulation as it was.
-    std::vector<std::vector<double>> reals;
-    std::vector<std::vector<std::int64_t>> ints;
+    std::vector<saved_arrays> pop_arrays;
     std::vector<std::uint64_t> counts;
     for (const auto& lp : s.pops) {
         const auto g = pop_group(lp);
         const auto c = r.read_ints(g + "/spike_count");
         expect_size(r, g + "/spike_count", c, 1);
         counts.push_back(static_cast<std::uint64_t>(c[0]));
-        for (const auto& a : lp.group->real_arrays()) {
-            reals.push_back(r.read_doubles(g + "/real/" + a.name));
-            expect_size(r, g + "/real/" + a.name, reals.back(), a.data->size());
-        }
-        for (const auto& a : lp.group->int_arrays()) {
-            ints.push_back(r.read_ints(g + "/int/" + a.name));
-            expect_size(r, g + "/int/" + a.name, ints.back(), a.data->size());
-        }
+        pop_arrays.push_back(read_arrays(r, g, *lp.group));
     }
     struct plastic_saved {
         std::vector<float> weights;
-        std::vector<std::vector<double>> reals;
-        std::vector<std::vector<std::int64_t>> ints;
+        saved_arrays arrays;
         std::vector<std::vector<std::uint32_t>> pending;
     };
     std::vector<plastic_saved> plastic;
@@ -156,14 +177,7 @@ void simulation::restore_checkpoint(const std::string& path) {
         plastic_saved ps;
         ps.weights = r.read_floats(g + "/weights");
         expect_size(r, g + "/weights", ps.weights, pp.weights.size());
-        for (const auto& a : pp.state->real_arrays()) {
-            ps.reals.push_back(r.read_doubles(g + "/real/" + a.name));
-            expect_size(r, g + "/real/" + a.name, ps.reals.back(), a.data->size());
-        }
-        for (const auto& a : pp.state->int_arrays()) {
-            ps.ints.push_back(r.read_ints(g + "/int/" + a.name));
-            expect_size(r, g + "/int/" + a.name, ps.ints.back(), a.data->size());
-        }
+        ps.arrays = read_arrays(r, g, *pp.state);
         const auto queued = r.read_ints(g + "/pending_count");
         expect_size(r, g + "/pending_count", queued, pp.pending.size());
         const auto slots = r.read_ints(g + "/pending_slots");
@@ -210,28 +224,18 @@ void simulation::restore_checkpoint(const std::string& path) {
     s.step = step[0];
     s.events = static_cast<std::uint64_t>(events[0]);
     s.ring = std::move(ring);
-    std::size_t ri = 0, ii = 0;
     for (std::size_t p = 0; p < s.pops.size(); ++p) {
         s.pops[p].spikes = counts[p];
-        for (const auto& a : s.pops[p].group->real_arrays()) *a.data = std::move(reals[ri++]);
-        for (const auto& a : s.pops[p].group->int_arrays()) *a.data = std::move(ints[ii++]);
+        restore_arrays(pop_arrays[p], *s.pops[p].group);
     }
     for (std::size_t k = 0; k < s.plastic.size(); ++k) {
         auto& pp = *s.plastic[k];
         // Copy (not move) into the weight array: the rule holds a span over it.
         std::copy(plastic[k].weights.begin(), plastic[k].weights.end(), pp.weights.begin());
-        std::size_t a = 0;
-        for (const auto& arr : pp.state->real_arrays()) *arr.data = std::move(plastic[k].reals[a++]);
-        a = 0;
-        for (const auto& arr : pp.state->int_arrays()) *arr.data = std::move(plastic[k].ints[a++]);
+        restore_arrays(plastic[k].arrays, *pp.state);
         pp.pending = std::move(plastic[k].pending);
     }
-    for (std::size_t k = 0; k < s.poisson.size(); ++k) {
-        auto& pin = s.poisson[k];
-        pin.lambda = std::move(lambdas[k]);
-        pin.exp_minus.resize(pin.lambda.size());
-        for (std::size_t i = 0; i < pin.lambda.size(); ++i) pin.exp_minus[i] = std::exp(-pin.lambda[i]);
-    }
+    for (std::size_t k = 0; k < s.poisson.size(); ++k) s.poisson[k].set_lambda(std::move(lambdas[k]));
     s.spikes = std::move(spikes);
     s.traces = std::move(traces);
     s.refresh_currents(true);

@@ -68,29 +68,24 @@ void simulation::impl::lower_projections() {
     std::uint64_t total = 0;
     for (std::size_t k = 0; k < desc.projections.size(); ++k) {
         const auto& p = desc.projections[k];
-        std::size_t si = 0, ti = 0;
-        for (std::size_t i = 0; i < pops.size(); ++i) {
-            if (pops[i].desc->name == p.source) si = i;
-            if (pops[i].desc->name == p.target) ti = i;
-        }
+        const std::size_t si = pop_index(p.source), ti = pop_index(p.target);
+        const std::uint64_t chan_base =
+            pops[ti].chan0 +
+            std::uint64_t{pops[ti].channel_of(pops[ti].model->receptor_index(p.receptor))} * pops[ti].size;
         if (p.conn.type == connectivity::kind::conv2d) {
             convs.emplace_back(p, desc.sim.seed, static_cast<std::uint32_t>(k), dt, desc.source_file);
             convs.back().src_gid0 = pops[si].gid0;
-            convs.back().chan_base =
-                pops[ti].chan0 +
-                std::uint64_t{pops[ti].channel_of(pops[ti].model->receptor_index(p.receptor))} *
-                    pops[ti].size;
+            convs.back().chan_base = chan_base;
             continue;
         }
         detail::projection_synapses gen(p, pops[si].size, pops[ti].size, si == ti, desc.sim.seed,
                                         static_cast<std::uint32_t>(k), dt, desc.source_file);
-        const std::uint64_t r = pops[ti].channel_of(pops[ti].model->receptor_index(p.receptor));
         if (p.plasticity) {
-            lower_plastic(k, gen, si, ti, pops[ti].chan0 + r * pops[ti].size);
+            lower_plastic(k, gen, si, ti, chan_base);
             continue;
         }
         total += gen.size();
-        parts.push_back({std::move(gen), pops[si].gid0, pops[ti].chan0 + r * pops[ti].size});
+        parts.push_back({std::move(gen), pops[si].gid0, chan_base});
     }
     const std::uint64_t n_src = pops.empty() ? 0 : pops.back().gid0 + pops.back().size;
     const double fanout = n_src ? static_cast<double>(total) / static_cast<double>(n_src) : 0.0;
@@ -218,9 +213,7 @@ void simulation::impl::lower_plastic(std::size_t k, const detail::projection_syn
 void simulation::impl::lower_inputs() {
     for (std::size_t k = 0; k < desc.inputs.size(); ++k) {
         const auto& in = desc.inputs[k];
-        std::size_t pi = 0;
-        for (std::size_t i = 0; i < pops.size(); ++i)
-            if (pops[i].desc->name == in.target) pi = i;
+        const std::size_t pi = pop_index(in.target);
         const std::int64_t start = to_steps(in.start_ms, dt);
         const std::int64_t stop = in.stop_ms ? to_steps(*in.stop_ms, dt) : INT64_MAX;
         if (in.type == input::kind::poisson) {
@@ -251,9 +244,7 @@ void simulation::impl::lower_inputs() {
 
 void simulation::impl::lower_recorders() {
     for (const auto& r : desc.spike_recorders) {
-        std::size_t pi = 0;
-        for (std::size_t i = 0; i < pops.size(); ++i)
-            if (pops[i].desc->name == r.population) pi = i;
+        const std::size_t pi = pop_index(r.population);
         std::vector<std::uint8_t> mask;
         if (!r.neurons.all) {
             mask.assign(pops[pi].size, 0);
@@ -264,9 +255,7 @@ void simulation::impl::lower_recorders() {
         spike_masks.push_back(std::move(mask));
     }
     for (const auto& r : desc.state_recorders) {
-        std::size_t pi = 0;
-        for (std::size_t i = 0; i < pops.size(); ++i)
-            if (pops[i].desc->name == r.population) pi = i;
+        const std::size_t pi = pop_index(r.population);
         std::vector<std::uint32_t> ids =
             r.neurons.all ? std::vector<std::uint32_t>(pops[pi].size) : r.neurons.ids;
         if (r.neurons.all) std::iota(ids.begin(), ids.end(), 0u);
@@ -519,15 +508,14 @@ void simulation::set_rates(std::string_view input, std::span<const double> rates
             throw input_error(p_->desc.source_file, "inputs." + std::string(input),
                               "set_rates: expected " + std::to_string(n) + " rates, got " +
                                   std::to_string(rates_hz.size()));
-        pin.lambda.resize(n);
-        pin.exp_minus.resize(n);
+        std::vector<double> lambda(n); // all checked before any is used: a refused call changes nothing
         for (std::size_t i = 0; i < n; ++i) {
             if (!(rates_hz[i] >= 0.0))
                 throw input_error(p_->desc.source_file, "inputs." + std::string(input),
                                   "set_rates: rates must be >= 0 Hz");
-            pin.lambda[i] = rates_hz[i] * p_->dt * 1e-3;
-            pin.exp_minus[i] = std::exp(-pin.lambda[i]);
+            lambda[i] = rates_hz[i] * p_->dt * 1e-3;
         }
+        pin.set_lambda(std::move(lambda));
         return;
     }
     throw input_error(p_->desc.source_file, "inputs",

@@ -49,6 +49,11 @@ struct poisson_input {
     // Set by simulation::set_rates: one rate per neuron of the input (lambda and exp(-lambda) per neuron),
     // replacing `table`; the same draws per (input, neuron, step), so results stay thread-count independent.
     std::vector<double> lambda, exp_minus;
+    void set_lambda(std::vector<double> l) {
+        lambda = std::move(l);
+        exp_minus.resize(lambda.size());
+        for (std::size_t i = 0; i < lambda.size(); ++i) exp_minus[i] = std::exp(-lambda[i]);
+    }
     float weight;
     std::int64_t start, stop;
     std::uint64_t key;
@@ -163,6 +168,12 @@ struct simulation::impl {
         arena->execute([&] { tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { f(i); }); });
     }
 
+    // Index of a population by name (validated before lowering, so it exists).
+    std::size_t pop_index(const std::string& name) const {
+        std::size_t i = 0;
+        while (i + 1 < pops.size() && pops[i].desc->name != name) ++i;
+        return i;
+    }
     std::uint64_t neurons_total() const {
         return pops.empty() ? 0 : std::uint64_t{pops.back().gid0} + pops.back().size;
     }
