@@ -8,6 +8,8 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "../support/test_support.hpp"
+
 namespace spikekit::test {
 
 struct onnx_builder {
@@ -88,6 +90,11 @@ inline std::vector<float> values(std::size_t n, unsigned seed) {
         x = static_cast<float>(s >> 8) / static_cast<float>(1u << 23) - 1.0f;
     }
     return v;
+}
+
+// A committed reference model (tests/data/onnx/, made by tools/train_reference.py).
+inline std::string fixture(const std::string& name) {
+    return source_path("tests/data/onnx/" + name);
 }
 
 } // namespace spikekit::test

@@ -15,14 +15,11 @@
 #include "spikekit/converters/snn.hpp"
 
 using namespace spikekit::converters;
+using spikekit::test::fixture;
 using spikekit::test::onnx_builder;
 using spikekit::test::values;
 
 namespace {
-
-std::string fixture(const std::string& name) {
-    return spikekit::test::source_path("tests/data/onnx/" + name);
-}
 
 dataset one_sample(std::vector<float> x, shape s, int label = 0) {
     dataset d;

@@ -13,14 +13,11 @@
 #include "spikekit/core/error.hpp"
 
 using namespace spikekit::converters;
+using spikekit::test::fixture;
 using spikekit::test::onnx_builder;
 using spikekit::test::values;
 
 namespace {
-
-std::string fixture(const std::string& name) {
-    return spikekit::test::source_path("tests/data/onnx/" + name);
-}
 
 std::string error_of(const std::string& bytes) {
     try {
@@ -223,7 +220,8 @@ TEST_CASE("a final Softmax is dropped and a Softmax inside the network is refuse
     onnx_builder inner({1, 3});
     inner.node("Softmax", {"x"}, "p");
     inner.node("Relu", {"p"}, "r");
-    CHECK(error_of(inner.bytes("r")).find("node 'p_node' (Softmax): Softmax is supported only as the last node") !=
+    CHECK(error_of(inner.bytes("r"))
+              .find("node 'p_node' (Softmax): Softmax is supported only as the last node") !=
           std::string::npos);
 }
 

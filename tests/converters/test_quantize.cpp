@@ -13,13 +13,10 @@
 #include "spikekit/converters/snn.hpp"
 
 using namespace spikekit::converters;
+using spikekit::test::fixture;
 using spikekit::test::values;
 
 namespace {
-
-std::string fixture(const std::string& name) {
-    return spikekit::test::source_path("tests/data/onnx/" + name);
-}
 
 dataset uniform_samples(std::size_t n) {
     dataset d;
