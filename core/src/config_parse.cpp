@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config_reward.hpp"
 #include "json_reader.hpp"
 #include "spikekit/core/config.hpp"
 
@@ -281,7 +282,7 @@ struct parser {
         if (r.has("delay")) p.delay = value(r.at("delay"), "ms");
         if (r.has("plasticity")) {
             auto pl = r.at("plasticity");
-            pl.only_keys({"rule", "params"});
+            pl.only_keys({"rule", "params", "reward"});
             plasticity_spec ps;
             ps.rule = pl.at("rule").as_string();
             if (pl.has("params")) {
@@ -290,6 +291,7 @@ struct parser {
                 for (auto it = pp.json().begin(); it != pp.json().end(); ++it)
                     ps.params[it.key()] = json_reader(*it, r.file(), pp.path() + "." + it.key()).as_number();
             }
+            if (pl.has("reward")) ps.reward = detail::parse_reward_source(pl.at("reward"));
             p.plasticity = ps;
         }
         return p;

@@ -1,6 +1,7 @@
 // Network description -> canonical JSON (numbers in declared units), the inverse of config_parse.cpp.
 #include <nlohmann/json.hpp>
 
+#include "config_reward.hpp"
 #include "spikekit/core/config.hpp"
 
 namespace spikekit {
@@ -94,6 +95,8 @@ json projection_json(const projection& p) {
     if (p.plasticity) {
         j["plasticity"] = {{"rule", p.plasticity->rule}, {"params", json::object()}};
         for (const auto& [k, v] : p.plasticity->params) j["plasticity"]["params"][k] = v;
+        if (p.plasticity->reward)
+            j["plasticity"]["reward"] = detail::reward_source_json(*p.plasticity->reward);
     }
     return j;
 }

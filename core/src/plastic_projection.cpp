@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <span>
 
 namespace spikekit::detail {
 
@@ -60,16 +61,28 @@ void plastic_projection::arrive(std::int64_t step, double dt, std::uint32_t ring
     q.clear();
 }
 
+namespace {
+// The spikes of global ids [gid0, gid0 + size) among the step's sorted spikes.
+std::span<const std::uint32_t> spikes_of(const std::vector<std::uint32_t>& spikes, std::uint32_t gid0,
+                                         std::uint32_t size) {
+    const auto lo = std::lower_bound(spikes.begin(), spikes.end(), gid0);
+    const auto hi = std::lower_bound(lo, spikes.end(), gid0 + size);
+    return {lo, hi};
+}
+} // namespace
+
 void plastic_projection::after_spikes(std::int64_t step, double dt, std::uint32_t ring_slots,
                                       const std::vector<std::uint32_t>& spikes) {
     const double t = static_cast<double>(step + 1) * dt;
-    auto lo = std::lower_bound(spikes.begin(), spikes.end(), tgt_gid0);
-    for (; lo != spikes.end() && *lo < tgt_gid0 + tgt_size; ++lo) state->on_post(*lo - tgt_gid0, t);
-    lo = std::lower_bound(spikes.begin(), spikes.end(), src_gid0);
-    for (; lo != spikes.end() && *lo < src_gid0 + src_size; ++lo) {
-        const auto j = *lo - src_gid0;
+    for (const auto g : spikes_of(spikes, tgt_gid0, tgt_size)) state->on_post(g - tgt_gid0, t);
+    for (const auto g : spikes_of(spikes, src_gid0, src_size)) {
+        const auto j = g - src_gid0;
         for (auto s = pre_slot_start[j]; s < pre_slot_start[j + 1]; ++s)
             pending[static_cast<std::size_t>((step + slot_delay[s]) % ring_slots)].push_back(s);
+    }
+    if (reward) {
+        if (const auto n = spikes_of(spikes, reward->gid0, reward->size).size())
+            state->on_reward(t, static_cast<double>(n) * reward->amount);
     }
     if (state->needs_step()) state->on_step(step);
 }

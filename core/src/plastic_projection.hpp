@@ -14,6 +14,7 @@
 // what the rule keeps per synapse (eligibility for reward-modulated rules).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,13 @@ struct plastic_projection {
     std::vector<std::uint32_t> pre_slot_start; // slots of local pre neuron j: [start[j], start[j + 1])
     std::unique_ptr<plastic_state> state;
     std::vector<std::vector<std::uint32_t>> pending; // per ring slot: pre slots arriving in that step
+    // The population whose spikes are the rule's rewards (config "reward"): n of its spikes in a step
+    // deliver n x amount at the step's spike time, after the step's post spikes, before on_step.
+    struct reward_link {
+        std::uint32_t gid0 = 0, size = 0;
+        double amount = 0.0;
+    };
+    std::optional<reward_link> reward;
 
     // Builds the layout from the projection's synapses (sorted by pre neuron, then delay, then generation
     // order) and lowers the rule on it.
@@ -41,8 +49,9 @@ struct plastic_projection {
 
     // Start of step `step`: run on_pre for the slots arriving now and add their weights to the ring slot.
     void arrive(std::int64_t step, double dt, std::uint32_t ring_slots, std::uint64_t channels, float* ring);
-    // After the spikes of step `step`: on_post for spikes of the target population, and scheduling of the
-    // spikes of the source population. `spikes` are global ids in increasing order.
+    // After the spikes of step `step`: on_post for spikes of the target population, scheduling of the
+    // spikes of the source population, rewards from the reward population. `spikes` are global ids in
+    // increasing order.
     void after_spikes(std::int64_t step, double dt, std::uint32_t ring_slots,
                       const std::vector<std::uint32_t>& spikes);
     std::uint32_t out_degree(std::uint32_t local_pre) const;

@@ -48,14 +48,23 @@ std::vector<std::uint32_t> slots_by_delay(std::span<const std::uint32_t> pre,
     return slot;
 }
 
+namespace {
+// "a, b, c": the registered rules, or only those that take a reward.
+std::string rule_names(const rule_registry& rules, bool reward_only) {
+    std::string list;
+    for (const auto& n : rules.names())
+        if (!reward_only || rules.find(n)->takes_reward()) list += (list.empty() ? "" : ", ") + n;
+    return list.empty() ? "none" : list;
+}
+} // namespace
+
 param_map validate_plasticity(const rule_registry& rules, const plasticity_spec& spec,
                               const std::string& file, const std::string& where) {
     const plasticity_rule* rule = rules.find(spec.rule);
     if (!rule) {
-        std::string known;
-        for (const auto& n : rules.names()) known += (known.empty() ? "" : ", ") + n;
         throw input_error(file, where + ".rule",
-                          "unknown plasticity rule '" + spec.rule + "' (known: " + known + ")");
+                          "unknown plasticity rule '" + spec.rule + "' (known: " + rule_names(rules, false) +
+                              ")");
     }
     for (const auto& [name, value] : spec.params) {
         const param_info* p = find_param(rule->params(), name);
@@ -69,6 +78,10 @@ param_map validate_plasticity(const rule_registry& rules, const plasticity_spec&
         if (auto problem = check_range(*p, value); !problem.empty())
             throw input_error(file, where + ".params." + name, problem);
     }
+    if (spec.reward && !rule->takes_reward())
+        throw input_error(file, where + ".reward",
+                          "rule " + spec.rule +
+                              " takes no reward (reward-modulated rules: " + rule_names(rules, true) + ")");
     param_map full = with_defaults(rule->params(), spec.params);
     if (auto problem = rule->check(full); !problem.empty())
         throw input_error(file, where + ".params", problem);

@@ -207,6 +207,10 @@ void simulation::impl::lower_plastic(std::size_t k, const detail::projection_syn
     pp->src_gid0 = pops[si].gid0;
     pp->tgt_gid0 = pops[ti].gid0;
     pp->chan_base = chan_base;
+    if (const auto& r = p.plasticity->reward) {
+        const auto& rp = pops[pop_index(r->population)];
+        pp->reward = detail::plastic_projection::reward_link{rp.gid0, rp.size, r->amount};
+    }
     plastic.push_back(std::move(pp));
 }
 

@@ -2,6 +2,7 @@
 // value came from, so they read the same whether the description came from a file or from code.
 #include <cmath>
 
+#include "config_reward.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
 
@@ -94,6 +95,7 @@ struct checker {
                 fail(w + ".connectivity.n", "an out-degree of " + std::to_string(c.n) + " without multapses needs at least as many targets, got " +
                                                 std::to_string(tgt.size));
             if (c.type == k::conv2d) conv2d(w, p, src, tgt);
+            if (p.plasticity && p.plasticity->reward) reward(w + ".plasticity.reward", *p.plasticity->reward);
             for (std::size_t s = 0; s < c.sources.size(); ++s) {
                 if (c.sources[s] >= src.size)
                     fail(w + ".connectivity.sources[" + std::to_string(s) + "]", "source index " + std::to_string(c.sources[s]) +
@@ -148,6 +150,13 @@ struct checker {
                                     std::to_string(wt.values.size()));
         if (p.delay.type != value_spec::kind::constant) fail(w + ".delay", "a conv2d projection takes one delay");
         if (p.plasticity) fail(w + ".plasticity", "conv2d projections share their weights and cannot be plastic");
+    }
+
+    // The rule's side (does it take a reward?) is checked when rules are known (validate_plasticity).
+    void reward(const std::string& where, const reward_source& r) const {
+        pop(where + ".population", r.population);
+        if (auto problem = detail::check_reward_amount(r.amount); !problem.empty())
+            fail(where + ".amount", problem);
     }
 
     void inputs_and_recorders() const {

@@ -4,8 +4,9 @@
 // Spike pairs do not change the weight; they change the synapse's eligibility c (weight units), with the
 // pair STDP window of stdp_additive (W = w_max - w_min):
 //   dc/dt = -c / tau_c + W (A+ r1 at post spikes - A- o1 at pre arrivals)
-// A reward signal d (dimensionless) jumps by the amount of each reward (on_reward: from the config's reward
-// source, a task, or a dopamine population) and decays back to zero:
+// A reward signal d (dimensionless) jumps by the amount of each reward (on_reward: the spikes of the
+// population named by the config's "reward" block, or simulation::reward from a program) and decays back
+// to zero:
 //   dd/dt = -d / tau_d
 //   dw/dt = c d / tau_d        (so a reward of 1 with tau_c >> tau_d turns an eligibility c into a change c)
 // w is clipped to [w_min, w_max]. Without reward d stays exactly 0 and no weight ever changes; a positive
@@ -39,7 +40,7 @@ constexpr param_info rstdp_params[] = {
     {"nearest", "1", 0.0, 0.0, 1.0, "0: all-to-all interaction, 1: nearest-spike", true}};
 
 class eligibility_sink {
-public:
+  public:
     eligibility_sink(const param_map& p, std::span<float> w, const lower_args& a)
         : c_(w.size(), 0.0), c_time_(w.size(), 0.0), w_(w), w_min_(param(p, "w_min")),
           w_max_(param(p, "w_max")), tau_c_(param(p, "tau_c")), tau_d_(param(p, "tau_d")),
@@ -48,14 +49,14 @@ public:
     void potentiate(std::uint32_t k, double x, double t) { add(k, (w_max_ - w_min_) * x, t); }
     void depress(std::uint32_t k, double x, double t) { add(k, -(w_max_ - w_min_) * x, t); }
     void on_reward(double t, double amount) {
-        d_ = d_at(t) + amount;
-        d_time_ = t;
+        d() = d_at(t) + amount;
+        d_time() = t;
     }
     bool needs_step() const { return true; }
     void on_step(std::int64_t step) {
-        if (d_ == 0.0) return;
+        if (d() == 0.0) return;
         const double t1 = static_cast<double>(step + 1) * dt_;
-        const double ts = std::max(static_cast<double>(step) * dt_, d_time_);
+        const double ts = std::max(static_cast<double>(step) * dt_, d_time());
         const double d_s = d_at(ts);
         for (std::size_t k = 0; k < c_.size(); ++k) {
             if (c_[k] == 0.0) continue;
@@ -64,18 +65,21 @@ public:
             const double dw = c0 * d0 / tau_d_ * tau_ * -std::expm1(-(t1 - s) / tau_);
             w_[k] = static_cast<float>(std::clamp(double{w_[k]} + dw, w_min_, w_max_));
         }
-        d_ = d_at(t1);
-        d_time_ = t1;
-        if (std::abs(d_) < 1e-12) d_ = 0.0;
+        d() = d_at(t1);
+        d_time() = t1;
+        if (std::abs(d()) < 1e-12) d() = 0.0;
     }
     void flush(double) {}
     std::vector<std::pair<std::string, std::vector<double>*>> arrays() {
-        return {{"eligibility", &c_}, {"eligibility_time", &c_time_}};
+        return {
+            {"eligibility", &c_}, {"eligibility_time", &c_time_}, {"reward", &d_}, {"reward_time", &d_time_}};
     }
 
-private:
+  private:
     double c_at(std::size_t k, double t) const { return c_[k] * std::exp(-(t - c_time_[k]) / tau_c_); }
-    double d_at(double t) const { return d_ == 0.0 ? 0.0 : d_ * std::exp(-(t - d_time_) / tau_d_); }
+    double d_at(double t) const { return d_[0] == 0.0 ? 0.0 : d_[0] * std::exp(-(t - d_time_[0]) / tau_d_); }
+    double& d() { return d_[0]; }
+    double& d_time() { return d_time_[0]; }
     void add(std::uint32_t k, double x, double t) {
         c_[k] = c_at(k, t) + x;
         c_time_[k] = t;
@@ -84,17 +88,20 @@ private:
     std::vector<double> c_, c_time_;
     std::span<float> w_;
     double w_min_, w_max_, tau_c_, tau_d_, tau_, dt_;
-    double d_ = 0.0, d_time_ = 0.0;
+    // The reward signal and the time it was last brought up to date: one-element arrays so that checkpoints
+    // save them with the eligibilities (a reward in progress survives a resume).
+    std::vector<double> d_{0.0}, d_time_{0.0};
 };
 
 class rstdp_rule final : public plasticity_rule {
-public:
+  public:
     std::string_view name() const override { return "rstdp"; }
     std::string_view doc() const override {
         return "reward-modulated STDP (Izhikevich 2007): pairs change an eligibility c (tau_c); "
                "dw/dt = c d / tau_d with d the reward signal (jumps by each reward, decays with tau_d)";
     }
     std::span<const param_info> params() const override { return rstdp_params; }
+    bool takes_reward() const override { return true; }
     std::string check(const param_map& p) const override { return check_bounds(p); }
     std::unique_ptr<plastic_state> lower(const param_map& p, const synapse_layout& layout,
                                          std::span<float> weights, const lower_args& a) const override {

@@ -8,12 +8,12 @@
 // fractions of the weight range W per spike pair. For paired spikes with dt = t_post - t_pre the additive
 // rule gives the classic window W A+ exp(-dt/tau_plus) for dt >= 0 and -W A- exp(dt/tau_minus) for dt < 0.
 //
-// Triplet parameters: Pfister & Gerstner (2006), J. Neurosci. 26:9673, Table 4, visual cortex data of
+// Triplet parameters: Pfister & Gerstner (2006), J. Neurosci. 26:9673, visual cortex data of
 // Sjoestroem et al. (2001), full models: all-to-all A2+ = 5e-10, A3+ = 6.2e-3, A2- = 7e-3, A3- = 2.3e-4,
 // tau_x = 101 ms, tau_y = 125 ms; nearest-spike A2+ = 8.8e-11, A3+ = 5.3e-2, A2- = 6.6e-3, A3- = 3.1e-3,
-// tau_x = 714 ms, tau_y = 40 ms; both with tau_plus = 16.8 ms, tau_minus = 33.7 ms.
-// Cross-check: NESTML's stdp_triplet synapse uses the same time constants and A2-, A3- (7e-3, 2.3e-4) with
-// A2+, A3+ = 7.5e-10, 9.3e-3, i.e. the values above times 1.5; the paper itself was not at hand here.
+// tau_x = 714 ms, tau_y = 40 ms; both with tau_plus = 16.8 ms, tau_minus = 33.7 ms. docs/learning.md lists
+// the other published sets (minimal models, hippocampal data), the sources checked, and why NESTML's
+// A2+, A3+ (7.5e-10, 9.3e-3, 1.5 times these) are not adopted.
 #include <algorithm>
 #include <cmath>
 #include <utility>

@@ -98,9 +98,19 @@ struct connectivity {
     bool operator==(const connectivity&) const = default;
 };
 
+// A population whose spikes are a reward-modulated rule's reward signal (NEST: a volume transmitter fed by
+// a dopaminergic population): each spike delivers `amount` (dimensionless; < 0 punishes) at its spike time.
+struct reward_source {
+    std::string population;
+    double amount = 1.0;
+    bool operator==(const reward_source&) const = default;
+};
+
 struct plasticity_spec {
     std::string rule;
     param_map params;
+    // Initialised explicitly so that {rule, params} still initialises without a missing-field warning.
+    std::optional<reward_source> reward = std::nullopt;
     bool operator==(const plasticity_spec&) const = default;
 };
 

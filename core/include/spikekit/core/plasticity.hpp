@@ -98,6 +98,8 @@ class plasticity_rule {
     virtual std::string_view name() const = 0;
     virtual std::string_view doc() const = 0; // equations and meaning, for --help and docs
     virtual std::span<const param_info> params() const = 0;
+    // Whether on_reward changes anything: a config may name a reward source only for such rules.
+    virtual bool takes_reward() const { return false; }
     // Constraints between parameters (w_min < w_max, ...); empty string if fine.
     virtual std::string check(const param_map& p) const {
         (void)p;
@@ -128,7 +130,8 @@ class rule_registry {
 
 // Check a projection's plasticity block against the rule's table and return its complete parameters.
 // Throws input_error(file, where + ".rule" / where + ".params.<name>", problem) for an unknown rule, an
-// unknown parameter, a value out of range or inconsistent parameters. `where` is the JSON path of the block
+// unknown parameter, a value out of range, inconsistent parameters, or a reward source (where + ".reward")
+// for a rule that takes no reward. `where` is the JSON path of the block
 // (e.g. "projections[2].plasticity").
 param_map validate_plasticity(const rule_registry& rules, const plasticity_spec& spec,
                               const std::string& file, const std::string& where);
