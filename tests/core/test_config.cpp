@@ -44,7 +44,7 @@ std::string error_of(const std::string& text) {
 } // namespace
 
 TEST_CASE("the shipped example configs load and round-trip losslessly through JSON") {
-    for (const char* name : {"coba", "cuba", "brunel"}) {
+    for (const char* name : {"coba", "cuba", "brunel", "rstdp_reward"}) {
         CAPTURE(name);
         const auto d = load_config(test::source_path(std::string("examples/") + name + ".json"), models());
         const auto text = to_json(d);

@@ -3,6 +3,7 @@
 // the definition of rstdp (learning/src/rstdp.cpp), across thread counts and across checkpoint/resume.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -172,4 +173,34 @@ TEST_CASE("reward source: errors name the JSON path, and the block round-trips")
     CHECK(d.projections[0].plasticity->reward->amount == 0.5);
     const auto again = parse_config(to_json(d), "again.json", models());
     CHECK(again.projections[0].plasticity == d.projections[0].plasticity);
+}
+
+TEST_CASE("examples/rstdp_reward.json: the delayed reward strengthens the volley inputs, weakens the rest") {
+    auto d = load_config(test::source_path("examples/rstdp_reward.json"), models());
+    auto mean = [](const std::vector<float>& w) {
+        double s = 0;
+        for (auto x : w) s += double{x};
+        return s / static_cast<double>(w.size());
+    };
+    auto spikes_between = [](const simulation& sim, std::int64_t first, std::int64_t last) {
+        const auto& st = sim.spikes()[0].steps; // the cell
+        return std::count_if(st.begin(), st.end(), [&](std::int64_t s) { return s >= first && s < last; });
+    };
+    simulation sim(d, models(), 1, &rules());
+    sim.run(60000);
+    const auto w = sim.plastic_weights();
+    REQUIRE(w.size() == 2);
+    MESSAGE("mean weights after 60 s: volley inputs " << mean(w[0].weight) << " mV, background "
+                                                      << mean(w[1].weight) << " mV");
+    CHECK(mean(w[0].weight) > 0.9);                   // from 0.15 mV to w_max = 1 mV
+    CHECK(mean(w[1].weight) < 0.3);                   // from 0.5 mV
+    CHECK(spikes_between(sim, 0, 50000) <= 2);        // first 5 s: volleys rarely make the cell fire
+    CHECK(spikes_between(sim, 550000, 600000) >= 10); // last 5 s: almost every volley does
+
+    for (auto& p : d.projections)
+        if (p.plasticity) p.plasticity->reward.reset();
+    simulation unrewarded(d, models(), 1, &rules());
+    unrewarded.run(60000);
+    CHECK(mean(unrewarded.plastic_weights()[0].weight) == doctest::Approx(0.15));
+    CHECK(mean(unrewarded.plastic_weights()[1].weight) == doctest::Approx(0.5));
 }
