@@ -1,6 +1,7 @@
 #include "config_reward.hpp"
 
 #include <cmath>
+#include <sstream>
 
 namespace spikekit::detail {
 
@@ -22,8 +23,9 @@ nlohmann::json reward_source_json(const reward_source& s) {
 
 std::string check_reward_amount(double amount) {
     if (std::isfinite(amount) && amount != 0.0) return {};
-    return "expected a finite, non-zero reward amount per spike (< 0 punishes), got " +
-           std::to_string(amount);
+    std::ostringstream got;
+    got << amount;
+    return "expected a finite, non-zero reward amount per spike (< 0 punishes), got " + got.str();
 }
 
 } // namespace spikekit::detail

@@ -98,7 +98,9 @@ class rstdp_rule final : public plasticity_rule {
     std::string_view name() const override { return "rstdp"; }
     std::string_view doc() const override {
         return "reward-modulated STDP (Izhikevich 2007): pairs change an eligibility c (tau_c); "
-               "dw/dt = c d / tau_d with d the reward signal (jumps by each reward, decays with tau_d)";
+               "dw/dt = c d / tau_d with d the reward signal (jumps by each reward, decays with tau_d); "
+               "rewards "
+               "come from the spikes of the population named in the plasticity block's \"reward\"";
     }
     std::span<const param_info> params() const override { return rstdp_params; }
     bool takes_reward() const override { return true; }
