@@ -16,8 +16,9 @@
 // Integration: c and d are exponentials between events, so over each step the weight change is the exact
 // integral c(s) d(s) / tau_d * tau (1 - exp(-(t1 - s)/tau)), tau = tau_c tau_d / (tau_c + tau_d), from
 // s = the later of the step start, the last reward and the synapse's last eligibility change (a change inside
-// a step counts from its own time). While d is non-zero every synapse is visited once per step; d below
-// 1e-12 is set to zero so that a finished reward stops costing time.
+// a step counts from its own time), accumulated in double precision (the float weight plus a per-synapse
+// remainder, so small late increments are not rounded away). While d is non-zero every synapse is visited
+// once per step; d below 1e-12 is set to zero so that a finished reward stops costing time.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -42,7 +43,7 @@ constexpr param_info rstdp_params[] = {
 class eligibility_sink {
   public:
     eligibility_sink(const param_map& p, std::span<float> w, const lower_args& a)
-        : c_(w.size(), 0.0), c_time_(w.size(), 0.0), w_(w), w_min_(param(p, "w_min")),
+        : c_(w.size(), 0.0), c_time_(w.size(), 0.0), w_rest_(w.size(), 0.0), w_(w), w_min_(param(p, "w_min")),
           w_max_(param(p, "w_max")), tau_c_(param(p, "tau_c")), tau_d_(param(p, "tau_d")),
           tau_(tau_c_ * tau_d_ / (tau_c_ + tau_d_)), dt_(a.dt_ms) {}
 
@@ -63,7 +64,9 @@ class eligibility_sink {
             const double s = std::max(ts, c_time_[k]);
             const double c0 = c_at(k, s), d0 = d_s * std::exp(-(s - ts) / tau_d_);
             const double dw = c0 * d0 / tau_d_ * tau_ * -std::expm1(-(t1 - s) / tau_);
-            w_[k] = static_cast<float>(std::clamp(double{w_[k]} + dw, w_min_, w_max_));
+            const double w = std::clamp(double{w_[k]} + w_rest_[k] + dw, w_min_, w_max_);
+            w_[k] = static_cast<float>(w);
+            w_rest_[k] = w - double{w_[k]};
         }
         d() = d_at(t1);
         d_time() = t1;
@@ -71,8 +74,11 @@ class eligibility_sink {
     }
     void flush(double) {}
     std::vector<std::pair<std::string, std::vector<double>*>> arrays() {
-        return {
-            {"eligibility", &c_}, {"eligibility_time", &c_time_}, {"reward", &d_}, {"reward_time", &d_time_}};
+        return {{"eligibility", &c_},
+                {"eligibility_time", &c_time_},
+                {"weight_rest", &w_rest_},
+                {"reward", &d_},
+                {"reward_time", &d_time_}};
     }
 
   private:
@@ -85,7 +91,9 @@ class eligibility_sink {
         c_time_[k] = t;
     }
 
-    std::vector<double> c_, c_time_;
+    // w_rest_: what the float weight cannot hold of the integrated change (below half a unit in its last
+    // place), carried to the next step instead of being rounded away step after step.
+    std::vector<double> c_, c_time_, w_rest_;
     std::span<float> w_;
     double w_min_, w_max_, tau_c_, tau_d_, tau_, dt_;
     // The reward signal and the time it was last brought up to date: one-element arrays so that checkpoints
