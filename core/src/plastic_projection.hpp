@@ -11,7 +11,7 @@
 // postsynaptic spikes of that step (same time stamp: pre counts before post).
 //
 // Memory per plastic synapse: weight 4 B, pre slot 4 B, post neuron 4 B, incoming index 4 B (16 B), plus
-// what the rule keeps per synapse (eligibility for reward-modulated rules).
+// what the rule keeps per synapse (rstdp: eligibility, its time and a weight remainder, 24 B).
 #include <cstdint>
 #include <memory>
 #include <optional>
