@@ -1,7 +1,8 @@
 // bench_convert_accuracy: accuracy of the converted reference ANNs (tests/data/onnx) against their ANN, per
-// number of timesteps, plus 8-bit quantized accuracy, SOPs per inference and evaluation time.
+// number of timesteps, plus quantized accuracy (8 bits unless --bits says otherwise, one row per width), SOPs
+// per inference and evaluation time.
 //
-//   bench_convert_accuracy [--samples N] [--threads N] [--timesteps 4,8,...] [MODEL...]
+//   bench_convert_accuracy [--samples N] [--threads N] [--timesteps 4,8,...] [--bits 8,4,2] [MODEL...]
 //
 // MNIST: /work/shared/data/mnist (the official test set; its training images are not available, so
 // calibration uses the last 1000 test images - threshold balancing reads no labels). Fashion-MNIST:
@@ -47,6 +48,7 @@ std::vector<bench_model> models() {
         {"fashion_resnet", "F-MNIST ResNet, V0=th/2", true, half},
         {"fashion_resnet", "F-MNIST ResNet, V0, per ch.", true, channel_half},
         {"fashion_cnn_qcfs8", "F-MNIST QCFS-8, V0=th/2", true, half},
+        {"fashion_cnn_qcfs4", "F-MNIST QCFS-4, V0=th/2", true, half},
     };
 }
 
@@ -77,7 +79,7 @@ void row(const char* what, const std::vector<double>& acc) {
 int main(int argc, char** argv) {
     std::size_t samples = 0;
     unsigned threads = 0;
-    std::vector<int> ts = {4, 8, 16, 32, 64, 128};
+    std::vector<int> ts = {4, 8, 16, 32, 64, 128}, bits = {8};
     std::vector<std::string> only;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--samples") && i + 1 < argc)
@@ -86,6 +88,8 @@ int main(int argc, char** argv) {
             threads = static_cast<unsigned>(std::stoul(argv[++i]));
         else if (!std::strcmp(argv[i], "--timesteps") && i + 1 < argc)
             ts = parse_list(argv[++i]);
+        else if (!std::strcmp(argv[i], "--bits") && i + 1 < argc)
+            bits = parse_list(argv[++i]);
         else
             only.emplace_back(argv[i]);
     }
@@ -113,11 +117,12 @@ int main(int argc, char** argv) {
             const snn_model m = convert(g, calib, bm.options, threads);
             const double ann = ann_accuracy(engine(g), test, threads);
             const auto ev = evaluate_snn(m, test, ts, threads);
-            const auto q8 = evaluate_snn(quantize(m, {8, false}), test, ts, threads);
             std::printf("| %-30s | %6.2f |", bm.label.c_str(), 100.0 * ann);
             for (double a : ev.accuracy) std::printf(" %6.2f |", 100.0 * a);
             std::printf(" %14.0f | %7.1f |\n", ev.sops_per_inference, ev.seconds);
-            row(("  8-bit " + bm.label).c_str(), {q8.accuracy.begin(), q8.accuracy.end()});
+            for (int b : bits)
+                row(("  " + std::to_string(b) + "-bit " + bm.label).c_str(),
+                    evaluate_snn(quantize(m, {b, false}), test, ts, threads).accuracy);
             std::fflush(stdout);
         } catch (const spikekit::error& e) {
             std::fprintf(stderr, "%s: %s\n", bm.label.c_str(), e.what());

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <limits>
 
 #include <tbb/blocked_range.h>
@@ -41,6 +42,14 @@ std::vector<std::int32_t> build_windows(const layer& l, const shape& in) {
                     }
             }
     return t;
+}
+
+// QCFS: the ONNX chain Mul, Add, Floor, Div, Clip, Mul in the exported order, so the result is the same
+// float.
+void qcfs(const layer& l, const tensor& x, tensor& out) {
+    const auto levels = static_cast<float>(l.levels);
+    for (std::size_t k = 0; k < out.size(); ++k)
+        out[k] = std::clamp(std::floor(x[k] * l.qcfs_scale + 0.5f) / levels, 0.0f, 1.0f) * l.clip_max;
 }
 
 } // namespace
@@ -188,7 +197,10 @@ std::uint64_t engine::apply(std::size_t i, const std::vector<tensor>& acts, tens
         for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::max(x[k], 0.0f);
         break;
     case op::clip:
-        for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::clamp(x[k], 0.0f, l.clip_max);
+        if (l.levels > 0)
+            qcfs(l, x, out);
+        else
+            for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::clamp(x[k], 0.0f, l.clip_max);
         break;
     case op::avgpool:
     case op::maxpool:

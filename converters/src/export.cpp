@@ -9,6 +9,7 @@
 #include <hdf5.h>
 
 #include "spikekit/converters/engine.hpp"
+#include "spikekit/converters/quantize.hpp"
 #include "spikekit/converters/snn.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
@@ -262,23 +263,24 @@ bool add_conv_projection(const snn_model& m, const engine& e, const std::vector<
     return true;
 }
 
-// Integer form of one population (lif_int): its incoming weights, bias included, as whole numbers of
-// the scale s = max |weight| / (2^(bits-1) - 1) over its synapses (bias excluded, as in quantize.hpp), and
-// the threshold round(1 / s) in the same unit.
+// Integer form of one population (lif_int), in the state units of quantize.hpp: weight step
+// s = max |weight| / (2^(bits-1) - 1) over its synapses (bias excluded), unit u = s / 2^shift; a weight is
+// its bits-wide multiple of s shifted left, the bias round(b / u) and the threshold round(1 / u).
 void make_integer(exported_network& x, std::size_t first_projection, int bits, population& p) {
     const double qmax = std::ldexp(1.0, bits - 1) - 1.0;
+    const int shift = state_shift(bits);
     double top = 0.0;
     for (std::size_t k = first_projection; k < x.weights.size(); ++k)
         if (x.desc.projections[k].source != "bias")
             for (double w : x.weights[k]) top = std::max(top, std::fabs(w));
-    const double s = top > 0.0 ? top / qmax : 1.0;
+    const double s = top > 0.0 ? top / qmax : 1.0, unit = std::ldexp(s, -shift);
     for (std::size_t k = first_projection; k < x.weights.size(); ++k) {
         const bool bias = x.desc.projections[k].source == "bias";
         for (double& w : x.weights[k])
-            w = bias ? std::round(w / s) : std::clamp(std::round(w / s), -qmax, qmax);
+            w = bias ? std::round(w / unit) : std::ldexp(std::clamp(std::round(w / s), -qmax, qmax), shift);
     }
     const bool never_fires = p.params.at("V_th") > 1.0;
-    const double threshold = never_fires ? 2147483647.0 : std::max(1.0, std::round(1.0 / s));
+    const double threshold = never_fires ? 2147483647.0 : std::max(1.0, std::round(1.0 / unit));
     p.model = "lif_int";
     p.params = {{"threshold", threshold}, {"reset_mode", 1.0}, {"v_bits", 32.0}};
     p.initial.clear();

@@ -3,6 +3,7 @@
 // Private to the converters library (onnx_import.cpp reads the model, onnx_ops.cpp builds the layers).
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ class onnx_context {
     std::map<std::string, std::string> alias; // dropped nodes: output -> input
     std::map<std::string, int> uses; // value name -> number of node inputs and graph outputs naming it
     std::string graph_output;        // name of the graph's (first) output
+    const onnx::GraphProto* graph_proto = nullptr;
+    std::set<const onnx::NodeProto*> consumed; // nodes already read as part of a pattern (QCFS)
 
     [[noreturn]] void fail(const onnx::NodeProto& n, const std::string& problem) const;
 
@@ -55,6 +58,10 @@ class onnx_context {
 
 std::string node_label(const onnx::NodeProto& n);
 constant read_tensor(const onnx::TensorProto& t, const std::string& file, const std::string& where);
+
+// When `first` (a Mul) starts the QCFS activation chain (onnx_qcfs.cpp), appends its clip layer, marks the
+// chain's other nodes consumed and returns true; else says why not in `why`.
+bool match_qcfs(onnx_context& ctx, const onnx::NodeProto& first, std::string& why);
 
 // One handler per ONNX op type (onnx_ops.cpp).
 using op_handler = void (*)(onnx_context&, const onnx::NodeProto&);

@@ -216,6 +216,27 @@ shape input_shape(const onnx::ValueInfoProto& v, const std::string& file) {
                       "has rank " + std::to_string(dims.size()) + "; [N, C, H, W] or [N, F] expected");
 }
 
+// A default-domain Constant node with an output (anything else is an error here).
+bool is_constant_node(const onnx_context& ctx, const onnx::NodeProto& n) {
+    if (!n.domain().empty() && n.domain() != "ai.onnx")
+        ctx.fail(n, "operator domain '" + n.domain() +
+                        "' is not supported; supported operators: " + supported_onnx_ops());
+    if (n.output_size() < 1) ctx.fail(n, "has no output");
+    return n.op_type() == "Constant";
+}
+
+void read_node(onnx_context& ctx, const onnx::NodeProto& n) {
+    std::string why;
+    if (n.op_type() == "Mul" && detail::match_qcfs(ctx, n, why)) return;
+    const auto& handlers = detail::op_handlers();
+    const auto h = handlers.find(n.op_type());
+    if (h == handlers.end())
+        ctx.fail(n, "unsupported operator " + n.op_type() +
+                        (why.empty() ? "" : " (not a QCFS activation: " + why + ")") +
+                        "; supported operators: " + supported_onnx_ops());
+    h->second(ctx, n);
+}
+
 void read_graph(onnx_context& ctx, const onnx::GraphProto& gp) {
     const std::string& file = ctx.g.file;
     for (const auto& t : gp.initializer())
@@ -240,18 +261,12 @@ void read_graph(onnx_context& ctx, const onnx::GraphProto& gp) {
         for (const auto& v : n.input()) ++ctx.uses[v];
     for (const auto& v : gp.output()) ++ctx.uses[v.name()];
     if (gp.output_size() > 0) ctx.graph_output = gp.output(0).name();
-    const auto& handlers = detail::op_handlers();
-    for (const auto& n : gp.node()) {
-        if (!n.domain().empty() && n.domain() != "ai.onnx")
-            ctx.fail(n, "operator domain '" + n.domain() +
-                            "' is not supported; supported operators: " + supported_onnx_ops());
-        if (n.output_size() < 1) ctx.fail(n, "has no output");
-        const auto h = handlers.find(n.op_type());
-        if (h == handlers.end())
-            ctx.fail(n, "unsupported operator " + n.op_type() +
-                            "; supported operators: " + supported_onnx_ops());
-        h->second(ctx, n);
-    }
+    ctx.graph_proto = &gp;
+    // Constants first (they read nothing), so a pattern can see the constants of all its nodes.
+    for (const auto& n : gp.node())
+        if (is_constant_node(ctx, n)) detail::op_handlers().at("Constant")(ctx, n);
+    for (const auto& n : gp.node())
+        if (!ctx.consumed.count(&n) && !is_constant_node(ctx, n)) read_node(ctx, n);
     if (gp.output_size() < 1) throw input_error(file, "graph", "has no output");
     const std::string out = ctx.resolve(gp.output(0).name());
     const auto it = ctx.produced.find(out);
@@ -266,7 +281,7 @@ void read_graph(onnx_context& ctx, const onnx::GraphProto& gp) {
 std::string supported_onnx_ops() {
     std::string s;
     for (const auto& [name, h] : detail::op_handlers()) s += (s.empty() ? "" : ", ") + name;
-    return s;
+    return s + ", and the QCFS activation Mul(L/lambda) Add(0.5) Floor Div(L) Clip(0, 1) Mul(lambda)";
 }
 
 graph parse_onnx(std::string_view bytes, const std::string& label) {

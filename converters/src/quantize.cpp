@@ -2,6 +2,7 @@
 #include "spikekit/converters/quantize.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 #include "spikekit/core/error.hpp"
@@ -92,6 +93,12 @@ int round_clamp(float v, int qmax) {
     return static_cast<int>(std::clamp(std::lround(v), -static_cast<long>(qmax), static_cast<long>(qmax)));
 }
 
+// A bias or threshold in state units: rounded, within the int range (they are not stored weights).
+int round_state(float v) {
+    return static_cast<int>(
+        std::clamp(std::lround(v), static_cast<long>(INT_MIN), static_cast<long>(INT_MAX)));
+}
+
 // Quantize one weighted layer in place (float model) and return its integer form.
 quantized_layer quantize_layer(layer& l, const std::vector<float>& th_in_elem, std::vector<float> th_out,
                                std::vector<float>& spike_threshold, const quantization& q) {
@@ -117,6 +124,7 @@ quantized_layer quantize_layer(layer& l, const std::vector<float>& th_in_elem, s
         th_out.assign(oc, 1.0f);
     }
     const int qmax = (1 << (q.bits - 1)) - 1;
+    const int shift = state_shift(q.bits);
     std::vector<float> wn(l.weight.size());
     for (std::size_t o = 0; o < oc; ++o)
         for (std::size_t k = 0; k < per_out; ++k)
@@ -126,8 +134,9 @@ quantized_layer quantize_layer(layer& l, const std::vector<float>& th_in_elem, s
     r.bias.assign(oc, 0);
     const std::size_t groups = q.per_channel ? oc : 1, rows = oc / groups;
     for (std::size_t gi = 0; gi < groups; ++gi) {
-        const float s = scale_of(wn.data() + gi * rows * per_out, rows * per_out, qmax);
-        const int th_int = std::max(1, static_cast<int>(std::lround(1.0f / s)));
+        const float s = scale_of(wn.data() + gi * rows * per_out, rows * per_out, qmax),
+                    unit = std::ldexp(s, -shift); // one step of membrane, bias and threshold
+        const int th_int = std::max(1, round_state(1.0f / unit));
         r.scale.push_back(s);
         r.threshold.push_back(th_int);
         for (std::size_t o = gi * rows; o < (gi + 1) * rows; ++o) {
@@ -136,19 +145,23 @@ quantized_layer quantize_layer(layer& l, const std::vector<float>& th_in_elem, s
                 r.weight[j] = round_clamp(wn[j] / s, qmax);
                 l.weight[j] = static_cast<float>(r.weight[j]) * s * th_out[o] / th_in[j];
             }
-            // The bias is an integer current of the same scale (no clamp: it is not a stored weight).
-            r.bias[o] = static_cast<int>(std::lround(l.bias[o] / th_out[o] / s));
-            l.bias[o] = static_cast<float>(r.bias[o]) * s * th_out[o];
-            // The integer threshold th_int, in float units, is th_int * s * theta_out.
+            // The bias is an integer current in state units.
+            r.bias[o] = round_state(l.bias[o] / th_out[o] / unit);
+            l.bias[o] = static_cast<float>(r.bias[o]) * unit * th_out[o];
+            // The integer threshold th_int, in float units, is th_int * unit * theta_out.
             if (traced && !spike_threshold.empty())
                 spike_threshold[spike_threshold.size() == 1 ? 0 : o] =
-                    static_cast<float>(th_int) * s * th_out[o];
+                    static_cast<float>(th_int) * unit * th_out[o];
         }
     }
     return r;
 }
 
 } // namespace
+
+int state_shift(int bits) {
+    return std::max(0, 16 - bits);
+}
 
 snn_model quantize(const snn_model& m, const quantization& q, std::vector<quantized_layer>* integer) {
     if (q.bits < 2 || q.bits > 16)
@@ -172,6 +185,7 @@ snn_model quantize(const snn_model& m, const quantization& q, std::vector<quanti
             spike_t = &t;
         }
         auto ql = quantize_layer(l, scales[idx(l.inputs[0])], th_out, *spike_t, q);
+        ql.shift = state_shift(q.bits);
         if (integer) integer->push_back(std::move(ql));
     }
     return r;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/random.hpp"
@@ -58,17 +59,21 @@ int snn_simulator::decide(const snn_run& r, const std::vector<float>& membrane) 
     return best;
 }
 
-// Per window, this step's value of the input with the largest total so far (first on ties).
+// Per window, the step's increase of the largest input total: after T steps the output has passed exactly
+// the largest input count. Passing the spikes of the current leader instead (snn_toolbox's fir_max) loses
+// the spikes of the step where the leader changes, so it undercounts the max.
 void snn_simulator::gated_max(std::size_t i, const tensor& x, tensor& total, tensor& out) const {
-    for (std::size_t k = 0; k < x.size(); ++k) total[k] += x[k];
     const std::size_t w = e_.window_size(i);
-    const std::int32_t* tab = e_.window_table(i).data();
-    for (std::size_t o = 0; o < out.size(); ++o, tab += w) {
-        std::int32_t best = -1;
+    const auto window_max = [&](std::size_t o) {
+        const std::int32_t* tab = e_.window_table(i).data() + o * w;
+        float best = -INFINITY;
         for (std::size_t j = 0; j < w; ++j)
-            if (tab[j] >= 0 && (best < 0 || total[idx(tab[j])] > total[idx(best)])) best = tab[j];
-        out[o] = best < 0 ? 0.0f : x[idx(best)];
-    }
+            if (tab[j] >= 0) best = std::max(best, total[idx(tab[j])]);
+        return std::isinf(best) ? 0.0f : best; // a window of padding only passes nothing
+    };
+    for (std::size_t o = 0; o < out.size(); ++o) out[o] = -window_max(o);
+    for (std::size_t k = 0; k < x.size(); ++k) total[k] += x[k];
+    for (std::size_t o = 0; o < out.size(); ++o) out[o] += window_max(o);
 }
 
 // Integrate `a` into `v` and fire: reset by subtraction, a spike carries the threshold as its value (written

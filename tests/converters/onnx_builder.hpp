@@ -52,6 +52,15 @@ struct onnx_builder {
         for (long x : v) t->add_int64_data(x);
     }
 
+    // A scalar float Constant node (torch.onnx.export writes the constants of elementwise ops this way).
+    void constant(const std::string& name, float v) {
+        auto* a = node("Constant", {}, name)->add_attribute();
+        a->set_name("value");
+        a->set_type(onnx::AttributeProto::TENSOR);
+        a->mutable_t()->set_data_type(onnx::TensorProto::FLOAT);
+        a->mutable_t()->add_float_data(v);
+    }
+
     onnx::NodeProto* node(const std::string& op, std::initializer_list<std::string> inputs,
                           const std::string& output) {
         auto* n = g->add_node();

@@ -192,7 +192,23 @@ TEST_CASE("the converted MNIST CNN and MLP follow their ANN and the ANN matches 
     }
 }
 
-TEST_CASE("the Clip layers of a QCFS-trained net take their trained ceiling as threshold") {
+TEST_CASE("the C++ ANN of each Fashion-MNIST fixture matches PyTorch, the QCFS activation included") {
+    const std::string fashion = "/usr/share/datasets/fashion-mnist";
+    if (!std::filesystem::exists(fashion + "/t10k-images-idx3-ubyte.gz")) {
+        MESSAGE("skipped: " << fashion << " is missing (apt-get install dataset-fashion-mnist)");
+        return;
+    }
+    const dataset test = load_dataset(fashion, split::test, 1000);
+    for (const char* name :
+         {"fashion_cnn", "fashion_cnn_bn", "fashion_cnn_maxpool", "fashion_resnet", "fashion_cnn_qcfs8"}) {
+        CAPTURE(name);
+        const double ann = ann_accuracy(engine(load_onnx(fixture(std::string(name) + ".onnx"))), test, 0);
+        CHECK(ann ==
+              doctest::Approx(sidecar(name)["torch_test_accuracy_first_1000"].get<double>()).epsilon(0.002));
+    }
+}
+
+TEST_CASE("the QCFS layers of a QCFS-trained net take their trained ceiling lambda as threshold") {
     const graph g = load_onnx(fixture("fashion_cnn_qcfs8.onnx"));
     dataset d;
     d.source = "synthetic";
@@ -210,6 +226,7 @@ TEST_CASE("the Clip layers of a QCFS-trained net take their trained ceiling as t
         REQUIRE(m.threshold[i].size() == 1);
         CHECK(m.threshold[i][0] == m.net.layers[i].clip_max);
         CHECK(m.net.layers[i].clip_max > 0.5f);
+        CHECK(m.net.layers[i].levels == 8);
     }
     CHECK(clips == 2);
 }

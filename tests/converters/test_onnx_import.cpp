@@ -209,6 +209,61 @@ TEST_CASE(
     CHECK(run(g, {3.0f, 1.0f, 0.0f})[0] == doctest::Approx(6.0f)); // 3 + 3 + 0.5 = 6.5 -> 6
 }
 
+namespace {
+
+// x [1, 4] -> QCFS with L levels and ceiling lambda, as torch.onnx.export writes it: each Constant node just
+// after the node that reads it. `half` is the constant of the Add (0.5 for a real QCFS activation).
+std::string qcfs_model(float levels, float lambda, float half = 0.5f) {
+    onnx_builder b({1, 4});
+    b.node("Mul", {"x", "s"}, "m");
+    b.constant("s", levels / lambda);
+    b.node("Add", {"m", "h"}, "a");
+    b.constant("h", half);
+    b.node("Floor", {"a"}, "f");
+    b.node("Div", {"f", "L"}, "d");
+    b.constant("L", levels);
+    b.initializer("zero", {}, {0.0f});
+    b.initializer("one", {}, {1.0f});
+    b.node("Clip", {"d", "zero", "one"}, "c");
+    b.node("Mul", {"lam", "c"}, "y");
+    b.constant("lam", lambda);
+    return b.bytes("y");
+}
+
+} // namespace
+
+TEST_CASE("the QCFS chain Mul Add Floor Div Clip Mul is one quantized clip layer computing it exactly") {
+    const graph g = parse_onnx(qcfs_model(8.0f, 2.0f), "qcfs.onnx");
+    REQUIRE(g.layers.size() == 2); // input, the activation
+    const layer& l = g.layers[1];
+    CHECK(l.kind == op::clip);
+    CHECK(l.onnx_op == "QCFS");
+    CHECK(l.levels == 8);
+    CHECK(l.clip_max == 2.0f);
+    CHECK(g.output == 1);
+    // Steps of lambda / L = 0.25, rounded half up, clipped to [0, lambda].
+    const tensor y = run(g, {-1.0f, 0.3f, 0.374f, 5.0f});
+    CHECK(y[0] == 0.0f);
+    CHECK(y[1] == 0.25f);
+    CHECK(y[2] == 0.25f);
+    CHECK(y[3] == 2.0f);
+    CHECK(run(g, {0.375f, 0.0f, 0.0f, 0.0f})[0] == 0.5f);
+}
+
+TEST_CASE("Floor outside a QCFS chain and a chain that is not QCFS are refused with the supported list") {
+    onnx_builder b({1, 4});
+    b.node("Floor", {"x"}, "f");
+    const std::string floor_alone = error_of(b.bytes("f"));
+    CHECK(floor_alone.find("node 'f_node' (Floor): unsupported operator Floor; supported operators:") !=
+          std::string::npos);
+    CHECK(floor_alone.find("QCFS activation Mul(L/lambda) Add(0.5) Floor Div(L) Clip(0, 1) Mul(lambda)") !=
+          std::string::npos);
+    const std::string wrong_add = error_of(qcfs_model(8.0f, 2.0f, 0.4f));
+    CHECK(wrong_add.find("node 'm_node' (Mul): unsupported operator Mul (not a QCFS activation: the Add must "
+                         "add 0.5); supported operators:") != std::string::npos);
+    CHECK(error_of(qcfs_model(2.5f, 2.0f)).find("whole number of levels") != std::string::npos);
+}
+
 TEST_CASE("a final Softmax is dropped and a Softmax inside the network is refused") {
     onnx_builder last({1, 3});
     last.node("Relu", {"x"}, "r");

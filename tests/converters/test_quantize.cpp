@@ -62,9 +62,12 @@ TEST_CASE("quantized weights use the full signed range of their width with one s
                 CHECK(top == qmax);
                 for (int t : l.threshold) CHECK(t >= 1);
             }
-            // The hidden layer's threshold is the integer threshold in float units.
+            // The hidden layer's threshold is the integer threshold in float units, 1 / s to within one unit.
+            const float unit = std::ldexp(q[0].scale[0], -q[0].shift);
+            CHECK(q[0].shift == 16 - bits);
             CHECK(qm.threshold[3][0] ==
-                  doctest::Approx(static_cast<float>(q[0].threshold[0]) * q[0].scale[0] * m.threshold[3][0]));
+                  doctest::Approx(static_cast<float>(q[0].threshold[0]) * unit * m.threshold[3][0]));
+            CHECK(std::abs(static_cast<float>(q[0].threshold[0]) - 1.0f / unit) <= 0.5f);
         }
 }
 

@@ -11,8 +11,9 @@
 //    Clip(0, m) layers (QCFS-trained nets) take m as their threshold: the ceiling they were trained with.
 // 3. Options: initial membrane at half the threshold (QCFS), analog first layer (the sample is a constant
 //    input current each step) or Bernoulli spike input (pixel value = spike probability per step), MaxPool as
-//    AvgPool or as a gated spiking max (passes the spikes of the input with the highest count so far,
-//    snn_toolbox's fir_max), output read from the summed membrane potential or the spike count.
+//    AvgPool or as a gated spiking max (each step passes the increase of the largest input count so far, so
+//    its count is the max of its inputs' counts), output read from the summed membrane potential or the
+//    spike count.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -34,8 +34,9 @@ struct exported_network {
 
 // The description with synapses in memory (weights referenced as `weights_file`). With `bits` > 0 the
 // populations are lif_int (reset by subtraction, 32-bit membrane) with whole-number weights: each
-// population's incoming weights share one scale s = max |w| / (2^(bits-1) - 1) and its threshold is
-// round(1 / s), the integer network of quantize.hpp applied to the composed projections.
+// population's incoming weights share one scale s = max |w| / (2^(bits-1) - 1); weights, bias and threshold
+// are counted in the state units s / 2^state_shift(bits) of quantize.hpp, applied to the composed
+// projections.
 exported_network build_export(const snn_model& m, const float* sample, std::uint64_t sample_id, int timesteps,
                               const std::string& weights_file = "weights.h5", int bits = 0);
 

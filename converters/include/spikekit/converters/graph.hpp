@@ -28,7 +28,8 @@ enum class op {
     dense,     // Gemm / MatMul (+ Add): out = W x + b, W stored [out][in]
     batchnorm, // per channel y = weight[c] * x + bias[c] (folded into the previous conv/dense by conversion)
     relu,      // Relu (a spiking layer after conversion)
-    clip,      // Clip(0, clip_max): ReLU with a ceiling (QCFS-trained nets); a spiking layer
+    clip,      // Clip(0, clip_max), or with levels > 0 the QCFS activation
+               //   clip_max * clamp(floor(x * qcfs_scale + 0.5) / levels, 0, 1); a spiking layer
     avgpool,   // AveragePool / GlobalAveragePool
     maxpool,   // MaxPool
     add,       // elementwise sum of two or more layers (residual)
@@ -57,7 +58,9 @@ struct layer {
     window win;                      // conv, avgpool, maxpool, pad (only the padding fields)
     int groups = 1;                  // conv
     bool count_include_pad = false;  // avgpool
-    float clip_max = 0.0f;           // clip
+    float clip_max = 0.0f;           // clip (lambda of a QCFS activation)
+    int levels = 0;                  // clip: QCFS quantization levels L (0 = continuous Clip)
+    float qcfs_scale = 0.0f;         // clip with levels: the factor L / lambda as stored in the model
 
     bool weighted() const { return kind == op::conv || kind == op::dense; }
     bool spiking() const { return kind == op::relu || kind == op::clip; }
