@@ -54,7 +54,7 @@ void plastic_projection::arrive(std::int64_t step, double dt, std::uint32_t ring
     float* in = ring + std::uint64_t{r} * channels + chan_base;
     for (const auto s : q) {
         const auto range = layout.slot_synapses(s);
-        state->on_pre(range, t);
+        if (!frozen) state->on_pre(range, t);
         for (auto k = range.begin; k < range.end; ++k) in[layout.post_of(k)] += weights[k];
     }
     q.clear();
@@ -64,14 +64,15 @@ void plastic_projection::after_spikes(std::int64_t step, double dt, std::uint32_
                                       const std::vector<std::uint32_t>& spikes) {
     const double t = static_cast<double>(step + 1) * dt;
     auto lo = std::lower_bound(spikes.begin(), spikes.end(), tgt_gid0);
-    for (; lo != spikes.end() && *lo < tgt_gid0 + tgt_size; ++lo) state->on_post(*lo - tgt_gid0, t);
+    for (; !frozen && lo != spikes.end() && *lo < tgt_gid0 + tgt_size; ++lo)
+        state->on_post(*lo - tgt_gid0, t);
     lo = std::lower_bound(spikes.begin(), spikes.end(), src_gid0);
     for (; lo != spikes.end() && *lo < src_gid0 + src_size; ++lo) {
         const auto j = *lo - src_gid0;
         for (auto s = pre_slot_start[j]; s < pre_slot_start[j + 1]; ++s)
             pending[static_cast<std::size_t>((step + slot_delay[s]) % ring_slots)].push_back(s);
     }
-    if (state->needs_step()) state->on_step(step);
+    if (!frozen && state->needs_step()) state->on_step(step);
 }
 
 std::uint32_t plastic_projection::out_degree(std::uint32_t j) const {

@@ -33,6 +33,7 @@ struct plastic_projection {
     std::vector<std::uint32_t> pre_slot_start; // slots of local pre neuron j: [start[j], start[j + 1])
     std::unique_ptr<plastic_state> state;
     std::vector<std::vector<std::uint32_t>> pending; // per ring slot: pre slots arriving in that step
+    bool frozen = false; // simulation::set_learning(false): weights delivered, the rule sees no events
 
     // Builds the layout from the projection's synapses (sorted by pre neuron, then delay, then generation
     // order) and lowers the rule on it.

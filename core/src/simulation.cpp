@@ -522,6 +522,16 @@ void simulation::set_rates(std::string_view input, std::span<const double> rates
                       "set_rates: no Poisson input named '" + std::string(input) + "'");
 }
 
+void simulation::set_learning(bool on) {
+    auto& s = *p_;
+    s.learning = on;
+    for (auto& pp : s.plastic) pp->frozen = !on;
+    for (auto& lp : s.pops) lp.group->freeze_adaptation(!on);
+}
+bool simulation::learning() const {
+    return p_->learning;
+}
+
 void simulation::reward(double amount) {
     for (auto& pp : p_->plastic) pp->state->on_reward(time_ms(), amount);
 }

@@ -134,6 +134,7 @@ struct simulation::impl {
     unsigned threads = 1;
     double dt = 0.1;
     std::int64_t step = 0;
+    bool learning = true; // set_learning()
     double build_s = 0.0;
     std::vector<lowered_pop> pops;
     std::vector<poisson_input> poisson;
