@@ -92,6 +92,7 @@ void simulation::save_checkpoint(const std::string& path) const {
         w.attr("/checkpoint", "t_ms", time_ms());
         w.write("/checkpoint/step", std::vector<std::int64_t>{s.step});
         w.write("/checkpoint/synaptic_events", std::vector<std::uint64_t>{s.events});
+        w.write("/checkpoint/learning", std::vector<std::int64_t>{s.learning ? 1 : 0});
         w.write("/kernel/ring", s.ring);
         for (const auto& lp : s.pops) {
             const auto g = pop_group(lp);
@@ -153,6 +154,10 @@ void simulation::restore_checkpoint(const std::string& path) {
     if (step[0] < 0) throw input_error(path, "/checkpoint/step", "negative step");
     const auto events = r.read_ints("/checkpoint/synaptic_events");
     expect_size(r, "/checkpoint/synaptic_events", events, 1);
+    // Checkpoints made before set_learning() existed have no flag: learning was on.
+    const auto learning =
+        r.has("/checkpoint/learning") ? r.read_ints("/checkpoint/learning") : std::vector<std::int64_t>{1};
+    expect_size(r, "/checkpoint/learning", learning, 1);
     auto ring = r.read_floats("/kernel/ring");
     expect_size(r, "/kernel/ring", ring, s.ring.size());
     // Read everything before changing anything, so a bad file leaves the simulation as it was.
@@ -239,6 +244,7 @@ void simulation::restore_checkpoint(const std::string& path) {
     s.spikes = std::move(spikes);
     s.traces = std::move(traces);
     s.refresh_currents(true);
+    set_learning(learning[0] != 0);
 }
 
 } // namespace spikekit

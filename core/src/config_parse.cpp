@@ -297,9 +297,29 @@ struct parser {
         return p;
     }
 
+    // "rates_from": {"images": FILE, "present": 350, "rest": 150, "max_rate": 63.75, "count": N, "first": 0,
+    //                "shuffle": 0}
+    image_rates_spec parse_image_rates(const json_reader& r) const {
+        r.expect_object();
+        r.only_keys({"images", "present", "rest", "max_rate", "count", "first", "shuffle"});
+        image_rates_spec s;
+        s.file = resolve(r.at("images").as_string());
+        s.present_ms = r.quantity_or("present", "ms", s.present_ms);
+        if (!(s.present_ms > 0)) r.at("present").fail("expected a duration > 0 ms");
+        s.rest_ms = r.quantity_or("rest", "ms", s.rest_ms);
+        if (s.rest_ms < 0) r.at("rest").fail("expected a duration >= 0 ms");
+        s.max_rate_hz = r.quantity_or("max_rate", "Hz", s.max_rate_hz);
+        if (s.max_rate_hz < 0) r.at("max_rate").fail("expected a rate >= 0 Hz");
+        s.count = static_cast<std::uint32_t>(r.at("count").as_count());
+        if (s.count == 0) r.at("count").fail("expected at least 1 image");
+        if (r.has("first")) s.first = static_cast<std::uint32_t>(r.at("first").as_count());
+        if (r.has("shuffle")) s.shuffle = r.at("shuffle").as_count(UINT64_MAX >> 11);
+        return s;
+    }
+
     input parse_input(const json_reader& r, const std::vector<population>& pops) const {
         r.only_keys({"name", "type", "target", "neurons", "receptor", "rate", "weight", "amplitude", "steps",
-                     "start", "stop"});
+                     "start", "stop", "rates_from"});
         input in;
         const auto type = r.at("type").as_string();
         in.target = r.at("target").as_string();
@@ -315,8 +335,13 @@ struct parser {
             in.receptor = r.string_or("receptor", std::string(m.receptors()[0].name));
             const auto ri = m.receptor_index(in.receptor);
             if (ri < 0) r.at("receptor").fail("unknown receptor '" + in.receptor + "' of model " + tgt->model);
-            in.rate_hz = r.at("rate").as_quantity("Hz");
-            if (in.rate_hz < 0) r.at("rate").fail("expected a rate >= 0 Hz");
+            if (r.has("rates_from")) {
+                if (r.has("rate")) r.at("rate").fail("give either rate or rates_from, not both");
+                in.rates_from = parse_image_rates(r.at("rates_from"));
+            } else {
+                in.rate_hz = r.at("rate").as_quantity("Hz");
+                if (in.rate_hz < 0) r.at("rate").fail("expected a rate >= 0 Hz");
+            }
             in.weight = r.at("weight").as_quantity(m.receptors()[static_cast<std::size_t>(ri)].weight_unit);
         } else if (type == "current") {
             in.type = input::kind::current;

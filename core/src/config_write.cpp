@@ -107,7 +107,14 @@ json input_json(const input& in) {
     if (in.type == input::kind::poisson) {
         j["type"] = "poisson";
         j["receptor"] = in.receptor;
-        j["rate"] = in.rate_hz;
+        if (in.rates_from) { // the pixels are not saved: the image file is the source
+            const auto& s = *in.rates_from;
+            j["rates_from"] = {{"images", s.file},          {"present", s.present_ms}, {"rest", s.rest_ms},
+                               {"max_rate", s.max_rate_hz}, {"count", s.count},        {"first", s.first},
+                               {"shuffle", s.shuffle}};
+        } else {
+            j["rate"] = in.rate_hz;
+        }
         j["weight"] = in.weight;
     } else {
         j["type"] = "current";

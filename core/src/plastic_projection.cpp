@@ -55,7 +55,7 @@ void plastic_projection::arrive(std::int64_t step, double dt, std::uint32_t ring
     float* in = ring + std::uint64_t{r} * channels + chan_base;
     for (const auto s : q) {
         const auto range = layout.slot_synapses(s);
-        state->on_pre(range, t);
+        if (!frozen) state->on_pre(range, t);
         for (auto k = range.begin; k < range.end; ++k) in[layout.post_of(k)] += weights[k];
     }
     q.clear();
@@ -74,12 +74,14 @@ std::span<const std::uint32_t> spikes_of(const std::vector<std::uint32_t>& spike
 void plastic_projection::after_spikes(std::int64_t step, double dt, std::uint32_t ring_slots,
                                       const std::vector<std::uint32_t>& spikes) {
     const double t = static_cast<double>(step + 1) * dt;
-    for (const auto g : spikes_of(spikes, tgt_gid0, tgt_size)) state->on_post(g - tgt_gid0, t);
+    if (!frozen)
+        for (const auto g : spikes_of(spikes, tgt_gid0, tgt_size)) state->on_post(g - tgt_gid0, t);
     for (const auto g : spikes_of(spikes, src_gid0, src_size)) {
         const auto j = g - src_gid0;
         for (auto s = pre_slot_start[j]; s < pre_slot_start[j + 1]; ++s)
             pending[static_cast<std::size_t>((step + slot_delay[s]) % ring_slots)].push_back(s);
     }
+    if (frozen) return;
     if (reward) {
         if (const auto n = spikes_of(spikes, reward->gid0, reward->size).size())
             state->on_reward(t, static_cast<double>(n) * reward->amount);

@@ -232,6 +232,12 @@ void simulation::impl::lower_inputs() {
                                start,
                                stop,
                                key_for(desc.sim.seed, stream_kind::input, static_cast<std::uint32_t>(k))});
+            if (in.rates_from) {
+                if (in.rates_from->pixels.empty())
+                    throw input_error(desc.source_file, "inputs[" + std::to_string(k) + "].rates_from",
+                                      "images not loaded (programs call events::resolve_replays first)");
+                poisson.back().images = &*in.rates_from;
+            }
         } else {
             currents.push_back({pi, &in, start, stop});
             pops[pi].i_ext.assign(pops[pi].size, 0.0);
@@ -346,6 +352,26 @@ void simulation::impl::apply_poisson(const update_task& t, float* const* in) {
     }
 }
 
+// rates_from inputs: the image shown at this step follows from the step alone (image k from start + k period
+// for `present`, then rest), so a resumed run shows the same images at the same steps.
+void simulation::impl::refresh_image_rates() {
+    for (auto& pin : poisson) {
+        if (!pin.images) continue;
+        const auto& im = *pin.images;
+        const std::int64_t present = to_steps(im.present_ms, dt), period = present + to_steps(im.rest_ms, dt);
+        const std::int64_t rel = step - pin.start, k = rel / period;
+        const std::int64_t show = rel >= 0 && k < std::int64_t{im.count} && rel % period < present ? k : -1;
+        if (show == pin.shown) continue;
+        const std::size_t n = pops[pin.pop].size;
+        std::vector<double> lambda(pin.ids.empty() ? n : pin.ids.size(), 0.0);
+        const double scale = im.max_rate_hz / 255.0 * dt * 1e-3;
+        for (std::size_t i = 0; show >= 0 && i < lambda.size(); ++i)
+            lambda[i] = im.pixels[static_cast<std::size_t>(show) * lambda.size() + i] * scale;
+        pin.set_lambda(std::move(lambda));
+        pin.shown = show;
+    }
+}
+
 void simulation::impl::record_traces() {
     for (std::size_t k = 0; k < traces.size(); ++k) {
         auto& tr = traces[k];
@@ -367,6 +393,7 @@ void simulation::impl::record_traces() {
 void simulation::impl::one_step() {
     record_traces();
     refresh_currents();
+    refresh_image_rates();
     const std::uint32_t slot = static_cast<std::uint32_t>(step % syn.slots);
     float* const base = ring.data() + std::uint64_t{slot} * syn.channels;
     for (auto& pp : plastic) pp->arrive(step, dt, syn.slots, syn.channels, ring.data());
@@ -507,6 +534,9 @@ const network_description& simulation::description() const {
 void simulation::set_rates(std::string_view input, std::span<const double> rates_hz) {
     for (auto& pin : p_->poisson) {
         if (pin.name != input) continue;
+        if (pin.images)
+            throw input_error(p_->desc.source_file, "inputs." + std::string(input),
+                              "set_rates: the input takes its rates from images (rates_from)");
         const std::size_t n = pin.ids.empty() ? p_->pops[pin.pop].size : pin.ids.size();
         if (rates_hz.size() != n)
             throw input_error(p_->desc.source_file, "inputs." + std::string(input),
@@ -524,6 +554,16 @@ void simulation::set_rates(std::string_view input, std::span<const double> rates
     }
     throw input_error(p_->desc.source_file, "inputs",
                       "set_rates: no Poisson input named '" + std::string(input) + "'");
+}
+
+void simulation::set_learning(bool on) {
+    auto& s = *p_;
+    s.learning = on;
+    for (auto& pp : s.plastic) pp->frozen = !on;
+    for (auto& lp : s.pops) lp.group->freeze_adaptation(!on);
+}
+bool simulation::learning() const {
+    return p_->learning;
 }
 
 void simulation::reward(double amount) {

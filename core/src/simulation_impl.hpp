@@ -57,6 +57,9 @@ struct poisson_input {
     float weight;
     std::int64_t start, stop;
     std::uint64_t key;
+    // rates_from: the images, and the one whose rates are in `lambda` (-1: silent; -2: not set yet).
+    const image_rates_spec* images = nullptr;
+    std::int64_t shown = -2;
 };
 
 struct current_input {
@@ -134,6 +137,7 @@ struct simulation::impl {
     unsigned threads = 1;
     double dt = 0.1;
     std::int64_t step = 0;
+    bool learning = true; // set_learning()
     double build_s = 0.0;
     std::vector<lowered_pop> pops;
     std::vector<poisson_input> poisson;
@@ -186,6 +190,7 @@ struct simulation::impl {
     void lower_recorders();
     void one_step();
     void apply_poisson(const update_task& t, float* const* in);
+    void refresh_image_rates();
     void refresh_currents(bool force = false);
     void record_traces();
 };

@@ -168,6 +168,10 @@ struct checker {
             if (in.stop_ms && *in.stop_ms < in.start_ms) fail(w + ".stop", "expected stop >= start");
             if (in.type == input::kind::poisson && in.rate_hz * d.sim.dt_ms * 1e-3 > 1000)
                 fail(w + ".rate", "expected fewer than 1000 events per step per neuron");
+            if (in.rates_from && in.rates_from->max_rate_hz * d.sim.dt_ms * 1e-3 > 1000)
+                fail(w + ".rates_from.max_rate", "expected fewer than 1000 events per step per neuron");
+            if (in.rates_from && in.rates_from->present_ms < d.sim.dt_ms)
+                fail(w + ".rates_from.present", "expected a presentation of at least one step (dt)");
             if (in.type == input::kind::current && model(w + ".target", p).is_source())
                 fail(w + ".target", "population '" + p.name + "' is a spike source and takes no current");
         }

@@ -188,6 +188,8 @@ struct lif_cond_exp_group final : soa_group {
         if (var == 3 && value != 0.0) adaptive_ = true;
     }
 
+    void freeze_adaptation(bool frozen) override { frozen_ = frozen; }
+
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
               std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
@@ -200,17 +202,18 @@ struct lif_cond_exp_group final : soa_group {
 
   private:
     // Threshold V_th + theta; theta decays every step (eagerly: one multiply, vectorized) and jumps at
-    // spikes.
+    // spikes, unless frozen (then it is held).
     void reset_adaptive(std::int64_t s, std::uint32_t begin, std::uint32_t end,
                         std::vector<std::uint32_t>& spikes) {
         double* v = vars_[0].data();
         double* th = vars_[3].data();
-        const double p = p_theta_;
-        for (std::uint32_t i = begin; i < end; ++i) th[i] *= p;
+        const double p = p_theta_, plus = frozen_ ? 0.0 : theta_plus_;
+        if (!frozen_)
+            for (std::uint32_t i = begin; i < end; ++i) th[i] *= p;
         for (std::uint32_t i = begin; i < end; ++i)
             if (v[i] >= v_th_ + th[i] && s >= ref_end_[i]) {
                 v[i] = v_reset_;
-                th[i] += theta_plus_;
+                th[i] += plus;
                 ref_end_[i] = s + 1 + n_ref_;
                 spikes.push_back(i);
             }
@@ -252,6 +255,7 @@ struct lif_cond_exp_group final : soa_group {
 
   private:
     double theta_plus_ = 0.0, p_theta_ = 1.0;
+    bool frozen_ = false;   // simulation::set_learning(false)
     bool adaptive_ = false; // theta in use: theta_plus > 0, or theta given as initial state (a trained net)
     double c_, g_l_, e_l_, e_ex_, e_in_, v_th_, v_reset_, i_e_, h_, p_ex_, p_in_, mean_ex_, mean_in_;
     std::int64_t n_ref_;

