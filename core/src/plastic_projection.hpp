@@ -41,7 +41,8 @@ struct plastic_projection {
         double amount = 0.0;
     };
     std::optional<reward_link> reward;
-    bool frozen = false; // simulation::set_learning(false): weights delivered, the rule sees no events, no rewards
+    // simulation::set_learning(false): the weights are delivered, the rule sees no events and no rewards.
+    bool frozen = false;
 
     // Builds the layout from the projection's synapses (sorted by pre neuron, then delay, then generation
     // order) and lowers the rule on it.
