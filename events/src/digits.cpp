@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "camera_decoder.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/random.hpp"
 
@@ -30,11 +31,9 @@ std::string gunzip(const std::string& path) {
     return out;
 }
 
+// Big-endian 32-bit word at byte `at` of a file's contents (the readers' load_be32).
 std::uint32_t be32(const std::string& s, std::size_t at) {
-    return std::uint32_t{static_cast<unsigned char>(s[at])} << 24 |
-           std::uint32_t{static_cast<unsigned char>(s[at + 1])} << 16 |
-           std::uint32_t{static_cast<unsigned char>(s[at + 2])} << 8 |
-           std::uint32_t{static_cast<unsigned char>(s[at + 3])};
+    return load_be32(reinterpret_cast<const std::uint8_t*>(s.data()) + at);
 }
 
 // IDX image file: header (magic, count, rows, columns), then the pixels.
