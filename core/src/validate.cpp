@@ -1,6 +1,8 @@
 // Checks across sections of a description, against the model tables. Messages carry the JSON path the
 // value came from, so they read the same whether the description came from a file or from code.
 #include <cmath>
+#include <cstdio>
+#include <optional>
 
 #include "config_reward.hpp"
 #include "spikekit/core/config.hpp"
@@ -16,7 +18,9 @@ struct checker {
     [[noreturn]] void fail(const std::string& where, const std::string& what) const {
         throw input_error(d.source_file, where, what);
     }
-    std::string at(const char* section, std::size_t i) const { return std::string(section) + "[" + std::to_string(i) + "]"; }
+    std::string at(const char* section, std::size_t i) const {
+        return std::string(section) + "[" + std::to_string(i) + "]";
+    }
 
     const population& pop(const std::string& where, const std::string& name) const {
         const population* p = d.find_population(name);
@@ -31,8 +35,8 @@ struct checker {
     void selection(const std::string& where, const neuron_selection& s, const population& p) const {
         for (auto id : s.ids)
             if (id >= p.size)
-                fail(where, "neuron index " + std::to_string(id) + " is out of range for population '" + p.name +
-                                "' of size " + std::to_string(p.size));
+                fail(where, "neuron index " + std::to_string(id) + " is out of range for population '" +
+                                p.name + "' of size " + std::to_string(p.size));
     }
     void per_item(const std::string& where, const value_spec& v, std::size_t n, const char* what) const {
         if (v.type == value_spec::kind::list && v.values.size() != n)
@@ -45,7 +49,8 @@ struct checker {
             const auto& p = d.populations[i];
             const auto w = at("populations", i);
             for (std::size_t k = 0; k < i; ++k)
-                if (d.populations[k].name == p.name) fail(w + ".name", "duplicate population name '" + p.name + "'");
+                if (d.populations[k].name == p.name)
+                    fail(w + ".name", "duplicate population name '" + p.name + "'");
             const neuron_model* m = models.find(p.model);
             if (!m) fail(w + ".model", "unknown neuron model '" + p.model + "'");
             for (const auto& [k, v] : p.params) {
@@ -53,17 +58,20 @@ struct checker {
                 if (!info) fail(w + ".params." + k, "unknown parameter '" + k + "' of model " + p.model);
                 if (auto msg = check_range(*info, v); !msg.empty()) fail(w + ".params." + k, msg);
             }
-            if (auto msg = m->check(with_defaults(m->params(), p.params)); !msg.empty()) fail(w + ".params", msg);
+            if (auto msg = m->check(with_defaults(m->params(), p.params)); !msg.empty())
+                fail(w + ".params", msg);
             for (const auto& [k, v] : p.initial) {
                 if (m->state_index(k) < 0) fail(w + ".initial." + k, "unknown state variable '" + k + "'");
                 per_item(w + ".initial." + k, v, p.size, "neuron");
             }
             if (p.model == "spike_source" && !p.spike_times.empty() && p.spike_times.size() != p.size)
-                fail(w + ".spike_times", "expected " + std::to_string(p.size) + " lists of spike times (one per neuron), got " +
+                fail(w + ".spike_times", "expected " + std::to_string(p.size) +
+                                             " lists of spike times (one per neuron), got " +
                                              std::to_string(p.spike_times.size()));
             if (p.model != "spike_source" && !p.spike_times.empty())
                 fail(w + ".spike_times", "only model spike_source takes spike_times");
-            if (p.replay && p.model != "spike_source") fail(w + ".replay", "only model spike_source takes a replay");
+            if (p.replay && p.model != "spike_source")
+                fail(w + ".replay", "only model spike_source takes a replay");
             for (std::size_t n = 0; n < p.spike_times.size(); ++n)
                 for (std::size_t k = 0; k < p.spike_times[n].size(); ++k) {
                     const double t = p.spike_times[n][k];
@@ -86,70 +94,130 @@ struct checker {
             const auto& c = p.conn;
             using k = connectivity::kind;
             if (c.type == k::one_to_one && src.size != tgt.size)
-                fail(w + ".connectivity", "one_to_one needs populations of equal size, got " + std::to_string(src.size) +
-                                              " and " + std::to_string(tgt.size));
+                fail(w + ".connectivity", "one_to_one needs populations of equal size, got " +
+                                              std::to_string(src.size) + " and " + std::to_string(tgt.size));
             if (c.type == k::fixed_indegree && !c.multapses && c.n > src.size)
-                fail(w + ".connectivity.n", "an in-degree of " + std::to_string(c.n) + " without multapses needs at least as many sources, got " +
+                fail(w + ".connectivity.n", "an in-degree of " + std::to_string(c.n) +
+                                                " without multapses needs at least as many sources, got " +
                                                 std::to_string(src.size));
             if (c.type == k::fixed_outdegree && !c.multapses && c.n > tgt.size)
-                fail(w + ".connectivity.n", "an out-degree of " + std::to_string(c.n) + " without multapses needs at least as many targets, got " +
+                fail(w + ".connectivity.n", "an out-degree of " + std::to_string(c.n) +
+                                                " without multapses needs at least as many targets, got " +
                                                 std::to_string(tgt.size));
             if (c.type == k::conv2d) conv2d(w, p, src, tgt);
             if (p.plasticity && p.plasticity->reward) reward(w + ".plasticity.reward", *p.plasticity->reward);
             for (std::size_t s = 0; s < c.sources.size(); ++s) {
                 if (c.sources[s] >= src.size)
-                    fail(w + ".connectivity.sources[" + std::to_string(s) + "]", "source index " + std::to_string(c.sources[s]) +
-                                                                                    " out of range for population of size " + std::to_string(src.size));
+                    fail(w + ".connectivity.sources[" + std::to_string(s) + "]",
+                         "source index " + std::to_string(c.sources[s]) +
+                             " out of range for population of size " + std::to_string(src.size));
                 if (c.targets[s] >= tgt.size)
-                    fail(w + ".connectivity.targets[" + std::to_string(s) + "]", "target index " + std::to_string(c.targets[s]) +
-                                                                                    " out of range for population of size " + std::to_string(tgt.size));
+                    fail(w + ".connectivity.targets[" + std::to_string(s) + "]",
+                         "target index " + std::to_string(c.targets[s]) +
+                             " out of range for population of size " + std::to_string(tgt.size));
             }
             if (!m.receptors()[static_cast<std::size_t>(ri)].sign_free) {
                 const auto& wt = p.weight;
                 const bool negative = (wt.type == value_spec::kind::constant && wt.value < 0) ||
                                       (wt.type == value_spec::kind::uniform && wt.low < 0);
-                if (negative) fail(w + ".weight", "receptor '" + p.receptor + "' takes conductances: expected weights >= 0");
+                if (negative)
+                    fail(w + ".weight",
+                         "receptor '" + p.receptor + "' takes conductances: expected weights >= 0");
             }
             if (m.receptors()[static_cast<std::size_t>(ri)].integer_weights) {
                 const auto& wt = p.weight;
                 bool whole = wt.type == value_spec::kind::constant ? std::floor(wt.value) == wt.value
-                                                                   : wt.type != value_spec::kind::uniform && wt.type != value_spec::kind::normal;
+                                                                   : wt.type != value_spec::kind::uniform &&
+                                                                         wt.type != value_spec::kind::normal;
                 for (double v : wt.values) whole = whole && std::floor(v) == v;
-                if (!whole) fail(w + ".weight", "model " + tgt.model + " takes whole-number weights (integer arithmetic)");
+                if (!whole)
+                    fail(w + ".weight",
+                         "model " + tgt.model + " takes whole-number weights (integer arithmetic)");
             }
-            const auto& dl = p.delay;
-            const double min_delay = dl.type == value_spec::kind::constant  ? dl.value
-                                     : dl.type == value_spec::kind::uniform ? dl.low
-                                     : dl.type == value_spec::kind::normal  ? dl.min.value_or(-1.0)
-                                                                            : d.sim.dt_ms;
-            if (min_delay < d.sim.dt_ms - 1e-9 * d.sim.dt_ms)
-                fail(w + ".delay", "expected delays >= dt (" + std::to_string(d.sim.dt_ms) +
-                                       " ms); a normal distribution needs 'min' >= dt");
+            if (const auto n = synapse_count(p, src, tgt))
+                per_item(w + ".weight", p.weight, *n, "synapse");
+            else if (p.weight.type == value_spec::kind::list && c.type != k::conv2d) // conv2d: the kernel
+                fail(w + ".weight",
+                     "a list of weights needs a rule with a known number of synapses (all_to_all, "
+                     "one_to_one, fixed_indegree, fixed_outdegree, list); use an hdf5 dataset");
+            delay(w + ".delay", p.delay);
         }
+    }
+
+    // The number of synapses a rule makes when the description alone fixes it.
+    static std::optional<std::uint64_t> synapse_count(const projection& p, const population& src,
+                                                      const population& tgt) {
+        using k = connectivity::kind;
+        const bool self = &src == &tgt && !p.conn.autapses;
+        switch (p.conn.type) {
+        case k::all_to_all:
+            return std::uint64_t{src.size} * tgt.size - (self ? src.size : 0);
+        case k::one_to_one:
+            return src.size;
+        case k::fixed_indegree:
+            return std::uint64_t{p.conn.n} * tgt.size;
+        case k::fixed_outdegree:
+            return std::uint64_t{p.conn.n} * src.size;
+        case k::list:
+            return p.conn.sources.size();
+        default:
+            return std::nullopt;
+        }
+    }
+
+    // Delays shorter than one step cannot be delivered: the message says which bound of the spec is short.
+    void delay(const std::string& where, const value_spec& dl) const {
+        const double dt = d.sim.dt_ms, tolerance = 1e-9 * dt;
+        auto short_of = [&](double v) { return v < dt - tolerance; };
+        const std::string step = " is below the time step dt = " + number(dt) + " ms: expected delays >= dt";
+        using k = value_spec::kind;
+        if (dl.type == k::constant && short_of(dl.value))
+            fail(where, "a delay of " + number(dl.value) + " ms" + step);
+        if (dl.type == k::uniform && short_of(dl.low))
+            fail(where + ".uniform.low", "the lowest delay " + number(dl.low) + " ms" + step);
+        if (dl.type == k::normal && (!dl.min || short_of(*dl.min)))
+            fail(where + ".normal",
+                 dl.min ? "'min' = " + number(*dl.min) + " ms" + step
+                        : "a normal distribution of delays needs 'min' >= dt (" + number(dt) + " ms)");
+        for (std::size_t i = 0; i < dl.values.size(); ++i)
+            if (short_of(dl.values[i]))
+                fail(where + ".values[" + std::to_string(i) + "]",
+                     "a delay of " + number(dl.values[i]) + " ms" + step);
+    }
+
+    static std::string number(double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", v);
+        return buf;
     }
 
     // A convolution's populations must have its shapes; its weight is the shared kernel and its delay one
     // number (every position uses the same synapse).
-    void conv2d(const std::string& w, const projection& p, const population& src, const population& tgt) const {
+    void conv2d(const std::string& w, const projection& p, const population& src,
+                const population& tgt) const {
         const auto& v = p.conn.conv;
         const std::uint64_t n_in = std::uint64_t{v.in_shape[0]} * v.in_shape[1] * v.in_shape[2];
         const std::uint64_t n_out = std::uint64_t{v.out_channels} * v.out_h() * v.out_w();
         if (src.size != n_in)
-            fail(w + ".connectivity.in_shape", "source population '" + src.name + "' has " + std::to_string(src.size) +
-                                                   " neurons, in_shape needs " + std::to_string(n_in));
+            fail(w + ".connectivity.in_shape", "source population '" + src.name + "' has " +
+                                                   std::to_string(src.size) + " neurons, in_shape needs " +
+                                                   std::to_string(n_in));
         if (tgt.size != n_out)
             fail(w + ".target", "target population '" + tgt.name + "' has " + std::to_string(tgt.size) +
-                                    " neurons, the convolution produces " + std::to_string(v.out_channels) + " x " +
-                                    std::to_string(v.out_h()) + " x " + std::to_string(v.out_w()) + " = " +
-                                    std::to_string(n_out));
+                                    " neurons, the convolution produces " + std::to_string(v.out_channels) +
+                                    " x " + std::to_string(v.out_h()) + " x " + std::to_string(v.out_w()) +
+                                    " = " + std::to_string(n_out));
         const auto& wt = p.weight;
         if (wt.type == value_spec::kind::uniform || wt.type == value_spec::kind::normal)
             fail(w + ".weight", "a conv2d kernel is given as values, an HDF5 dataset or one constant");
         if (wt.type == value_spec::kind::list && wt.values.size() != v.kernel_size())
-            fail(w + ".weight", "expected " + std::to_string(v.kernel_size()) + " kernel values (out_channels x in_channels/groups x kh x kw), got " +
+            fail(w + ".weight", "expected " + std::to_string(v.kernel_size()) +
+                                    " kernel values (out_channels x in_channels/groups x kh x kw), got " +
                                     std::to_string(wt.values.size()));
-        if (p.delay.type != value_spec::kind::constant) fail(w + ".delay", "a conv2d projection takes one delay");
-        if (p.plasticity) fail(w + ".plasticity", "conv2d projections share their weights and cannot be plastic");
+        if (p.delay.type != value_spec::kind::constant)
+            fail(w + ".delay", "a conv2d projection takes one delay");
+        if (p.plasticity)
+            fail(w + ".plasticity", "conv2d projections share their weights and cannot be plastic");
     }
 
     // The rule's side (does it take a reward?) is checked when rules are known (validate_plasticity).
@@ -177,7 +245,8 @@ struct checker {
         }
         for (std::size_t i = 0; i < d.spike_recorders.size(); ++i) {
             const auto w = at("record.spikes", i);
-            selection(w + ".neurons", d.spike_recorders[i].neurons, pop(w + ".population", d.spike_recorders[i].population));
+            selection(w + ".neurons", d.spike_recorders[i].neurons,
+                      pop(w + ".population", d.spike_recorders[i].population));
         }
         for (std::size_t i = 0; i < d.state_recorders.size(); ++i) {
             const auto& r = d.state_recorders[i];
@@ -185,15 +254,39 @@ struct checker {
             const auto& p = pop(w + ".population", r.population);
             selection(w + ".neurons", r.neurons, p);
             const auto& m = model(w + ".population", p);
+            if (r.interval_ms != 0 && r.interval_ms < d.sim.dt_ms * (1 - 1e-9))
+                fail(w + ".interval", "an interval of " + number(r.interval_ms) +
+                                          " ms is shorter than the time step dt = " + number(d.sim.dt_ms) +
+                                          " ms");
             for (std::size_t v = 0; v < r.variables.size(); ++v)
                 if (m.state_index(r.variables[v]) < 0)
-                    fail(w + ".variables[" + std::to_string(v) + "]", "unknown state variable '" + r.variables[v] + "' of model " + p.model);
+                    fail(w + ".variables[" + std::to_string(v) + "]",
+                         "unknown state variable '" + r.variables[v] + "' of model " + p.model);
         }
     }
 };
 } // namespace
 
+std::string duration_problem(double duration_ms, double dt_ms) {
+    if (!(duration_ms >= 0)) return "expected a duration >= 0 ms";
+    if (duration_ms / dt_ms > max_run_steps) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      "%g ms is %.3g steps of dt = %g ms: expected at most 2^53 (%.3g) steps", duration_ms,
+                      duration_ms / dt_ms, dt_ms, max_run_steps);
+        return buf;
+    }
+    return "";
+}
+
 void validate(const network_description& d, const model_registry& models) {
+    if (!(d.sim.dt_ms >= min_dt_ms && d.sim.dt_ms <= max_dt_ms))
+        throw input_error(d.source_file, "simulation.dt",
+                          "expected a time step in [" + checker::number(min_dt_ms) + ", " +
+                              checker::number(max_dt_ms) + "] ms, got " + checker::number(d.sim.dt_ms) +
+                              " ms");
+    if (auto problem = duration_problem(d.sim.duration_ms, d.sim.dt_ms); !problem.empty())
+        throw input_error(d.source_file, "simulation.duration", problem);
     checker c{d, models};
     c.populations();
     c.projections();
