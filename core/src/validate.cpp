@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <utility>
 
 #include "config_reward.hpp"
 #include "spikekit/core/config.hpp"
@@ -134,12 +135,14 @@ struct checker {
                     fail(w + ".weight",
                          "model " + tgt.model + " takes whole-number weights (integer arithmetic)");
             }
-            if (const auto n = synapse_count(p, src, tgt))
-                per_item(w + ".weight", p.weight, *n, "synapse");
-            else if (p.weight.type == value_spec::kind::list && c.type != k::conv2d) // conv2d: the kernel
-                fail(w + ".weight",
-                     "a list of weights needs a rule with a known number of synapses (all_to_all, "
-                     "one_to_one, fixed_indegree, fixed_outdegree, list); use an hdf5 dataset");
+            for (const auto& [key, v] : {std::pair{".weight", &p.weight}, std::pair{".delay", &p.delay}}) {
+                if (const auto n = synapse_count(p, src, tgt))
+                    per_item(w + key, *v, *n, "synapse");
+                else if (v->type == value_spec::kind::list && c.type != k::conv2d) // conv2d: the kernel
+                    fail(w + key,
+                         "a list of values needs a rule with a known number of synapses (all_to_all, "
+                         "one_to_one, fixed_indegree, fixed_outdegree, list); use an hdf5 dataset");
+            }
             delay(w + ".delay", p.delay);
         }
     }

@@ -248,3 +248,13 @@ TEST_CASE("nonsense values are refused with the file and the JSON path (issue #1
         CHECK(e.find("4096") == std::string::npos);
     }
 }
+
+TEST_CASE("delay lists are counted like weight lists, and need a rule with a known synapse count") {
+    auto t = base_config(", \"delay\": {\"values\": [1, 2]}");
+    CHECK(error_of(t).find("net.json: projections[0].delay: expected 50 values (one per synapse), got 2") !=
+          std::string::npos);
+    t.replace(t.find("{\"rule\": \"all_to_all\"}"), 22, "{\"rule\": \"fixed_probability\", \"p\": 0.5}");
+    CHECK(error_of(t).find(
+              "projections[0].delay: a list of values needs a rule with a known number of synapses") !=
+          std::string::npos);
+}
