@@ -344,7 +344,7 @@ TEST_CASE("a relu right after the input is driven by the input, one synapse per 
 // evaluates the pool a fixed number of times (the check against the chain, the bias) instead of once per
 // input pixel.
 TEST_CASE("the shared kernel of a pool chain is composed, not read by one impulse per input neuron") {
-    for (long side : {50L, 300L}) {
+    for (long side : {50L, 1000L}) {
         onnx_builder b({1, 1, side, side});
         b.node("GlobalAveragePool", {"x"}, "y");
         const dataset d = images(1, static_cast<int>(side), static_cast<int>(side), 1);
