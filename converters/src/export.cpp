@@ -128,25 +128,116 @@ void add_projection(exported_network& x, const std::string& src, const std::stri
     x.weights.emplace_back();
 }
 
-// Synapses from every neuron of population `src` into the drive of population `tgt` (normalised by tgt's
-// thresholds): one forward pass through the cone per source neuron.
-void compose(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
-             std::size_t src, std::size_t tgt, exported_network& x) {
+// The chain of layers from the drive back to `src` when the cone is exactly that chain of spatial layers
+// (conv, pools, pad: any padding), with the bounding box of an output's receptive field in input
+// coordinates along each axis: rows [o s - p, o s - p + r). Empty when the cone is anything else.
+struct local_geometry {
+    int r = 1, p = 0, s = 1;
+};
+bool local_chain(const snn_model& m, const std::vector<char>& in_cone, int drive, std::size_t src,
+                 local_geometry& gy, local_geometry& gx) {
+    std::vector<int> chain;
+    for (int l = drive; idx(l) != src; l = m.net.layers[idx(l)].inputs[0]) {
+        const layer& c = m.net.layers[idx(l)];
+        const bool spatial =
+            c.kind == op::conv || c.kind == op::avgpool || c.kind == op::maxpool || c.kind == op::pad;
+        if (!spatial || c.inputs.size() != 1 || !in_cone[idx(l)]) return false;
+        chain.push_back(l);
+    }
+    std::size_t cone_layers = 0;
+    for (char c : in_cone) cone_layers += c != 0;
+    if (chain.empty() || cone_layers != chain.size()) return false;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        const layer& l = m.net.layers[idx(*it)];
+        const window& w = l.win;
+        const bool pad = l.kind == op::pad;
+        gy.r += pad ? 0 : (w.kh - 1) * w.dh * gy.s;
+        gy.p += w.pt * gy.s;
+        gy.s *= pad ? 1 : w.sh;
+        gx.r += pad ? 0 : (w.kw - 1) * w.dw * gx.s;
+        gx.p += w.pl * gx.s;
+        gx.s *= pad ? 1 : w.sw;
+    }
+    return true;
+}
+
+void add_synapse(const snn_model& m, std::size_t tgt, std::size_t j, std::size_t k, float y,
+                 exported_network& x) {
+    const bool thresholded = m.spiking(tgt);
+    x.sources.back().push_back(static_cast<std::uint32_t>(j));
+    x.targets.back().push_back(static_cast<std::uint32_t>(k));
+    x.weights.back().push_back(static_cast<double>(
+        y / (thresholded ? m.threshold_at(tgt, k / m.net.layers[tgt].out.plane()) : 1.0f)));
+}
+
+// compose() for a local chain: impulses r apart along both axes never share an output (nor an intermediate
+// neuron, whose field is smaller), so one pass per (channel, row offset, column offset) gives the synapses
+// of every source of that residue class: c x r_y x r_x cone evaluations instead of one per source neuron.
+// Each output is attributed to the one impulse inside its receptive field. The synapses are then put in the
+// per-source order of compose().
+void compose_local(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
+                   std::size_t src, std::size_t tgt, const local_geometry& gy, const local_geometry& gx,
+                   exported_network& x) {
     std::vector<tensor> acts(m.net.layers.size());
     for (std::size_t i = 0; i < acts.size(); ++i) acts[i].assign(m.net.layers[i].out.size(), 0.0f);
-    const shape& ts = m.net.layers[tgt].out;
-    const bool thresholded = m.spiking(tgt);
+    const shape& in = m.net.layers[src].out;
+    const shape& out = m.net.layers[idx(drive)].out;
+    struct syn {
+        std::size_t j, k;
+        float y;
+    };
+    std::vector<syn> found;
+    auto impulse_in = [](int o, const local_geometry& g, int first, int extent) { // -1: none
+        const int lo = o * g.s - g.p,
+                  start = lo <= first ? first : first + (lo - first + g.r - 1) / g.r * g.r;
+        return start < lo + g.r && start < extent ? start : -1;
+    };
+    for (int c = 0; c < in.c; ++c) {
+        const float value = src == 0 ? 1.0f : m.threshold_at(src, idx(c));
+        for (int y0 = 0; y0 < std::min(gy.r, in.h); ++y0)
+            for (int x0 = 0; x0 < std::min(gx.r, in.w); ++x0) {
+                auto set = [&](float v) {
+                    for (int yy = y0; yy < in.h; yy += gy.r)
+                        for (int xx = x0; xx < in.w; xx += gx.r)
+                            acts[src][idx((c * in.h + yy) * in.w + xx)] = v;
+                };
+                set(value);
+                const tensor& y = run_cone(e, in_cone, acts, drive, x.layer_evaluations);
+                for (std::size_t k = 0; k < y.size(); ++k) {
+                    if (y[k] == 0.0f) continue;
+                    const int oy = static_cast<int>(k / idx(out.w) % idx(out.h)),
+                              ox = static_cast<int>(k % idx(out.w));
+                    const int yy = impulse_in(oy, gy, y0, in.h), xx = impulse_in(ox, gx, x0, in.w);
+                    if (yy < 0 || xx < 0) continue; // cannot happen for a field [o s - p, o s - p + r)
+                    found.push_back({idx((c * in.h + yy) * in.w + xx), k, y[k]});
+                }
+                set(0.0f);
+            }
+    }
+    std::sort(found.begin(), found.end(),
+              [](const syn& a, const syn& b) { return a.j != b.j ? a.j < b.j : a.k < b.k; });
+    for (const auto& f : found) add_synapse(m, tgt, f.j, f.k, f.y, x);
+}
+
+// Synapses from every neuron of population `src` into the drive of population `tgt` (normalised by tgt's
+// thresholds): one forward pass through the cone per source neuron, or per residue class of a local chain.
+void compose(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
+             std::size_t src, std::size_t tgt, exported_network& x) {
+    local_geometry gy, gx;
+    const shape& in = m.net.layers[src].out;
+    if (local_chain(m, in_cone, drive, src, gy, gx) &&
+        std::uint64_t{idx(in.c)} * idx(std::min(gy.r, in.h)) * idx(std::min(gx.r, in.w)) < in.size()) {
+        compose_local(m, e, in_cone, drive, src, tgt, gy, gx, x);
+        return;
+    }
+    std::vector<tensor> acts(m.net.layers.size());
+    for (std::size_t i = 0; i < acts.size(); ++i) acts[i].assign(m.net.layers[i].out.size(), 0.0f);
     for (std::size_t j = 0; j < acts[src].size(); ++j) {
         const float value = src == 0 ? 1.0f : m.threshold_at(src, j / m.net.layers[src].out.plane());
         acts[src][j] = value;
         const tensor& y = run_cone(e, in_cone, acts, drive, x.layer_evaluations);
-        for (std::size_t k = 0; k < y.size(); ++k) {
-            if (y[k] == 0.0f) continue;
-            x.sources.back().push_back(static_cast<std::uint32_t>(j));
-            x.targets.back().push_back(static_cast<std::uint32_t>(k));
-            x.weights.back().push_back(
-                static_cast<double>(y[k] / (thresholded ? m.threshold_at(tgt, k / ts.plane()) : 1.0f)));
-        }
+        for (std::size_t k = 0; k < y.size(); ++k)
+            if (y[k] != 0.0f) add_synapse(m, tgt, j, k, y[k], x);
         acts[src][j] = 0.0f;
     }
 }

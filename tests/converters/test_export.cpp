@@ -370,3 +370,34 @@ TEST_CASE("the shared kernel of a pool chain is composed, not read by one impuls
     CHECK(x.desc.projections[0].conn.type == spikekit::connectivity::kind::conv2d);
     CHECK(x.layer_evaluations <= 4);
 }
+
+// A padded pool is not one shared kernel (the border windows average fewer inputs), so its synapses are
+// explicit: they come from one cone evaluation per (channel, row offset, column offset) of the pool's field,
+// not one per input neuron, and each is the input's share of its window.
+TEST_CASE("explicit synapses of a padded pool: one evaluation per field offset, the window averages") {
+    const int side = 60;
+    onnx_builder b({1, 2, side, side});
+    b.node("Relu", {"x"}, "r");
+    pool(b, "AveragePool", "r", "y", {1, 1, 1, 1});
+    const dataset d = images(2, side, side, 2);
+    const snn_model m = convert(parse_onnx(b.bytes("y"), "padded.onnx"), d, {}, 1);
+    const auto x = build_export(m, d.image(0), 0, 2);
+    REQUIRE(x.desc.projections[2].source == "layer1");
+    REQUIRE(x.desc.projections[2].conn.type == spikekit::connectivity::kind::hdf5);
+    CHECK(x.layer_evaluations <= 2 * 2 * 2 + 1); // channels x field rows x field columns, and the bias
+    const auto& src = x.sources[2];
+    const auto& tgt = x.targets[2];
+    REQUIRE(src.size() == static_cast<std::size_t>(2 * side * side)); // stride = kernel: one window per input
+    CHECK(std::is_sorted(src.begin(), src.end()));
+    const int out = side / 2 + 1;
+    for (std::size_t i = 0; i < src.size(); ++i) {
+        const int c = static_cast<int>(src[i]) / (side * side), iy = static_cast<int>(src[i]) / side % side,
+                  ix = static_cast<int>(src[i]) % side;
+        const int oy = (iy + 1) / 2, ox = (ix + 1) / 2; // window rows 2 oy - 1 .. 2 oy
+        CHECK(tgt[i] == static_cast<std::uint32_t>((c * out + oy) * out + ox));
+        const int rows = (oy == 0 || 2 * oy == side) ? 1 : 2, cols = (ox == 0 || 2 * ox == side) ? 1 : 2;
+        CHECK(x.weights[2][i] ==
+              doctest::Approx(static_cast<double>(m.threshold_at(1, static_cast<std::size_t>(c))) /
+                              (rows * cols)));
+    }
+}
