@@ -146,7 +146,7 @@ bool local_chain(const snn_model& m, const std::vector<char>& in_cone, int drive
     }
     std::size_t cone_layers = 0;
     for (char c : in_cone) cone_layers += c != 0;
-    if (chain.empty() || cone_layers != chain.size()) return false;
+    if (cone_layers != chain.size()) return false; // an empty chain is the identity (a relu on a population)
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
         const layer& l = m.net.layers[idx(*it)];
         const window& w = l.win;
