@@ -65,14 +65,14 @@ struct checker {
                 if (m->state_index(k) < 0) fail(w + ".initial." + k, "unknown state variable '" + k + "'");
                 per_item(w + ".initial." + k, v, p.size, "neuron");
             }
-            if (p.model == "spike_source" && !p.spike_times.empty() && p.spike_times.size() != p.size)
+            if (m->takes_spike_times() && !p.spike_times.empty() && p.spike_times.size() != p.size)
                 fail(w + ".spike_times", "expected " + std::to_string(p.size) +
                                              " lists of spike times (one per neuron), got " +
                                              std::to_string(p.spike_times.size()));
-            if (p.model != "spike_source" && !p.spike_times.empty())
-                fail(w + ".spike_times", "only model spike_source takes spike_times");
-            if (p.replay && p.model != "spike_source")
-                fail(w + ".replay", "only model spike_source takes a replay");
+            if (!m->takes_spike_times() && !p.spike_times.empty())
+                fail(w + ".spike_times", "model " + p.model + " takes no spike_times (spike_source does)");
+            if (p.replay && !m->takes_spike_times())
+                fail(w + ".replay", "model " + p.model + " takes no replay (spike_source does)");
             for (std::size_t n = 0; n < p.spike_times.size(); ++n)
                 for (std::size_t k = 0; k < p.spike_times[n].size(); ++k) {
                     const double t = p.spike_times[n][k];
