@@ -125,6 +125,7 @@ int export_mcu(const std::vector<std::string>& argv) {
     j["runtime_code_bytes"] = r.runtime_code_bytes;
     j["instructions"] = r.instructions;
     j["instructions_per_step"] = r.instructions_per_step;
+    j["instructions_max_step"] = r.instructions_max_step;
     j["synaptic_events"] = r.synaptic_events;
     j["neuron_updates"] = r.neuron_updates;
     j["machine"] = ex::find_cpu(o.cpu).machine;
@@ -144,6 +145,8 @@ int export_mcu(const std::vector<std::string>& argv) {
                     static_cast<unsigned long long>(r.stack_reserved_bytes));
         std::printf("stack_bytes          %llu (measured high-water mark)\n",
                     static_cast<unsigned long long>(r.stack_bytes));
+        std::printf("instructions_max_step %llu (the busiest step)\n",
+                    static_cast<unsigned long long>(r.instructions_max_step));
         std::printf(
             "instructions_per_step %.1f (%llu steps, %llu synaptic events, %llu neuron updates; QEMU plugin "
             "count inside engine::step)\n",

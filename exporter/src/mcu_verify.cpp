@@ -71,7 +71,7 @@ void build(const fs::path& src, const fs::path& dir, const std::string& extra, c
 
 struct elf_facts {
     std::uint64_t flash = 0, ram = 0, stack = 0, runtime_code = 0;
-    std::string begin, end; // marker addresses
+    std::string begin, end, step; // marker addresses
 };
 
 elf_facts inspect(const fs::path& elf) {
@@ -102,10 +102,11 @@ elf_facts inspect(const fs::path& elf) {
         name.erase(0, name.find_first_not_of(' '));
         if (name == "spikekit_measure_begin") f.begin = "0x" + addr;
         if (name == "spikekit_measure_end") f.end = "0x" + addr;
+        if (name == "spikekit_step_done") f.step = "0x" + addr;
         if ((type == "T" || type == "t" || type == "W") && name.rfind("spikekit::runtime::", 0) == 0)
             f.runtime_code += std::stoull(size, nullptr, 16);
     }
-    if (f.begin.empty() || f.end.empty()) throw runtime_error(elf.string() + ": marker functions not found");
+    if (f.begin.empty() || f.end.empty() || f.step.empty()) throw runtime_error(elf.string() + ": marker functions not found");
     return f;
 }
 
@@ -214,6 +215,8 @@ verify_report verify_mcu(const network_description& d, const model_registry& mod
     if (pos == std::string::npos)
         throw runtime_error(counts.string() + ": no instruction count from the plugin");
     r.instructions = std::stoull(counted.substr(pos + 15));
+    const auto max_pos = counted.find("max_step=");
+    if (max_pos != std::string::npos) r.instructions_max_step = std::stoull(counted.substr(max_pos + 9));
 
     r.kernel_spikes = want.size();
     r.host_spikes = host.spikes.size();

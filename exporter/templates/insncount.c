@@ -2,9 +2,10 @@
  * plugins nor qemu-plugin.h, so the few declarations used are written here) that counts the guest
  * instructions executed between marker calls: every instruction adds 1 to a counter (inline, exact), and
  * the first instructions of the functions at `begin` and `end` snapshot it. The sum of (end - begin)
- * counts over all begin/end pairs is the measured work; `total` is every instruction of the run.
- *   qemu-system-arm ... -plugin ./libinsncount.so,begin=0x1234,end=0x1240,out=counts.txt
- * Output: "insns_total=N insns_measured=M pairs=P". Written for spikekit's MCU export. */
+ * counts over all begin/end pairs is the measured work; `total` is every instruction of the run. A call
+ * of the function at `step` closes a unit of work (one simulation step): the largest unit is reported.
+ *   qemu-system-arm ... -plugin ./libinsncount.so,begin=0x1234,end=0x1240,step=0x1250,out=counts.txt
+ * Output: "insns_total=N insns_measured=M pairs=P steps=S max_step=X". Written for spikekit's MCU export. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,7 +34,8 @@ uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
 EXPORT int qemu_plugin_version = 1;
 
 static uint64_t total, measured, since, pairs;
-static uint64_t begin_pc = UINT64_MAX, end_pc = UINT64_MAX;
+static uint64_t steps, step_work, max_step;
+static uint64_t begin_pc = UINT64_MAX, end_pc = UINT64_MAX, step_pc = UINT64_MAX;
 static bool inside;
 static char out_path[1024];
 
@@ -48,8 +50,16 @@ static void on_end(unsigned int vcpu, void *u) {
   (void)vcpu, (void)u;
   if (!inside) return;
   measured += total - since;
+  step_work += total - since;
   ++pairs;
   inside = false;
+}
+
+static void on_step(unsigned int vcpu, void *u) {
+  (void)vcpu, (void)u;
+  if (step_work > max_step) max_step = step_work;
+  step_work = 0;
+  ++steps;
 }
 
 static void on_tb(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
@@ -60,6 +70,7 @@ static void on_tb(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     const uint64_t pc = qemu_plugin_insn_vaddr(insn);
     if (pc == begin_pc) qemu_plugin_register_vcpu_insn_exec_cb(insn, on_begin, QEMU_PLUGIN_CB_NO_REGS, NULL);
     if (pc == end_pc) qemu_plugin_register_vcpu_insn_exec_cb(insn, on_end, QEMU_PLUGIN_CB_NO_REGS, NULL);
+    if (pc == step_pc) qemu_plugin_register_vcpu_insn_exec_cb(insn, on_step, QEMU_PLUGIN_CB_NO_REGS, NULL);
     qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &total, 1);
   }
 }
@@ -67,8 +78,9 @@ static void on_tb(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
 /* A semihosting exit ends QEMU through exit(), which runs destructors. */
 __attribute__((destructor)) static void report(void) {
   FILE *f = out_path[0] ? fopen(out_path, "w") : NULL;
-  fprintf(f ? f : stderr, "insns_total=%llu insns_measured=%llu pairs=%llu\n", (unsigned long long)total,
-          (unsigned long long)measured, (unsigned long long)pairs);
+  fprintf(f ? f : stderr, "insns_total=%llu insns_measured=%llu pairs=%llu steps=%llu max_step=%llu\n",
+          (unsigned long long)total, (unsigned long long)measured, (unsigned long long)pairs,
+          (unsigned long long)steps, (unsigned long long)max_step);
   if (f) fclose(f);
 }
 
@@ -77,6 +89,7 @@ EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int
   for (int i = 0; i < argc; i++) {
     if (!strncmp(argv[i], "begin=", 6)) begin_pc = strtoull(argv[i] + 6, NULL, 0) & ~1ull;
     else if (!strncmp(argv[i], "end=", 4)) end_pc = strtoull(argv[i] + 4, NULL, 0) & ~1ull;
+    else if (!strncmp(argv[i], "step=", 5)) step_pc = strtoull(argv[i] + 5, NULL, 0) & ~1ull;
     else if (!strncmp(argv[i], "out=", 4)) snprintf(out_path, sizeof out_path, "%s", argv[i] + 4);
     else {
       fprintf(stderr, "insncount: unknown argument %s\n", argv[i]);

@@ -9,6 +9,7 @@
 
 extern "C" void spikekit_measure_begin(void) {}
 extern "C" void spikekit_measure_end(void) {}
+extern "C" void spikekit_step_done(void) {}
 
 namespace {
 app::storage state;

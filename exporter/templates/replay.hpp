@@ -10,6 +10,7 @@
 
 extern "C" void spikekit_measure_begin(void);
 extern "C" void spikekit_measure_end(void);
+extern "C" void spikekit_step_done(void);
 
 namespace app {
 namespace rt = spikekit::runtime;
@@ -85,6 +86,7 @@ int replay(storage& s, std::uint32_t steps, Next&& next_event, write_fn write) {
         spikekit_measure_begin();
         engine.step(on_spike, reinterpret_cast<void*>(write));
         spikekit_measure_end();
+        spikekit_step_done();
     }
     const rt::counters& c = engine.stats();
     write_line(write, "steps", engine.now());

@@ -105,6 +105,7 @@ struct verify_report {
     std::uint64_t runtime_code_bytes = 0; // text of the runtime's functions in the ELF
     std::uint64_t instructions = 0;       // inside the engine's step(), callbacks excluded
     double instructions_per_step = 0.0;
+    std::uint64_t instructions_max_step = 0; // the busiest step's
     std::uint64_t synaptic_events = 0, neuron_updates = 0, steps = 0;
 };
 using log_fn = std::function<void(const std::string&)>;

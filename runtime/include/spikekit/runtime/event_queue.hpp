@@ -5,8 +5,10 @@
 //
 // Guarantees: push() and pop() never block and never allocate; with one producer and one consumer every
 // event pushed is popped exactly once and in order; a full queue refuses the event (push returns false and
-// the producer decides, e.g. counts a drop) rather than overwriting one. The indices are 32-bit atomics,
-// lock-free on every Cortex-M (aligned word loads and stores), so no interrupt is ever masked.
+// the producer decides, e.g. counts a drop) rather than overwriting one. The indices are 32-bit atomics
+// used only through load and store (acquire / release): single aligned word accesses plus a barrier on
+// every Cortex-M, ARMv6-M included (which has no atomic read-modify-write, hence no
+// is_always_lock_free there, but none is needed), so no interrupt is ever masked.
 #include <atomic>
 #include <cstdint>
 
@@ -20,7 +22,6 @@ struct input_event {
 
 class event_queue {
   public:
-    static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "32-bit atomics must be lock-free");
     // `capacity` must be a power of two; the queue holds up to `capacity` events.
     event_queue(input_event* buffer, std::uint32_t capacity) noexcept : buf_(buffer), mask_(capacity - 1) {}
 
