@@ -86,7 +86,7 @@ int export_mcu(const std::vector<std::string>& argv) {
     o.out_dir = *out;
     o.cpu = ex::find_cpu(a.get("--cpu").value_or("cortex-m4")).name;
     if (a.get("--flash-kb")) o.flash_kb = static_cast<std::uint32_t>(a.integer("--flash-kb", 0, 1, 1 << 20));
-    if (a.get("--ram-kb")) o.ram_kb = static_cast<std::uint32_t>(a.integer("--ram-kb", 0, 3, 1 << 20));
+    if (a.get("--ram-kb")) o.ram_kb = static_cast<std::uint32_t>(a.integer("--ram-kb", 0, 1, 1 << 20));
     const bool quiet = a.flag("--quiet");
     auto log = [&](const std::string& s) {
         if (!quiet) std::fprintf(stderr, "spikekit export: %s\n", s.c_str());

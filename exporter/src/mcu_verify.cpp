@@ -106,7 +106,8 @@ elf_facts inspect(const fs::path& elf) {
         if ((type == "T" || type == "t" || type == "W") && name.rfind("spikekit::runtime::", 0) == 0)
             f.runtime_code += std::stoull(size, nullptr, 16);
     }
-    if (f.begin.empty() || f.end.empty() || f.step.empty()) throw runtime_error(elf.string() + ": marker functions not found");
+    if (f.begin.empty() || f.end.empty() || f.step.empty())
+        throw runtime_error(elf.string() + ": marker functions not found");
     return f;
 }
 
@@ -195,7 +196,7 @@ verify_report verify_mcu(const network_description& d, const model_registry& mod
     const fs::path counts = mcu_dir / "insns.txt";
     fs::remove(counts);
     const std::string plugin = (host_dir / "libinsncount.so").string() + ",begin=" + f.begin +
-                               ",end=" + f.end + ",out=" + counts.string();
+                               ",end=" + f.end + ",step=" + f.step + ",out=" + counts.string();
     log("QEMU run (" + cpu.machine + ", " + cpu.qemu_cpu + ")");
     const int rc =
         run("timeout --signal=KILL 900 qemu-system-arm -M " + cpu.machine + " -cpu " + cpu.qemu_cpu +
