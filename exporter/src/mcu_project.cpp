@@ -127,7 +127,7 @@ std::string model_source(const mcu_model& m) {
     for (std::size_t k = 0; k < m.pops.size(); ++k) {
         const auto& p = m.pops[k];
         o << "    {" << p.first << ", " << p.size << ", " << params_init(p.params) << ", "
-          << (p.v_init.empty() ? "nullptr" : "v_init" + std::to_string(k)) << ", " << p.v_init_all << "}, // "
+          << (p.v_init.empty() ? "nullptr" : "v_init" + std::to_string(k)) << ", " << p.v_init_all << ", nullptr, nullptr}, // "
           << p.name << "\n";
     }
     if (m.pops.empty()) o << "    {},\n";

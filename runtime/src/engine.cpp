@@ -101,7 +101,9 @@ void engine::update(spike_callback on_spike, void* context) noexcept {
             const std::uint32_t g = pop.first + i;
             const std::int32_t x = in[g];
             in[g] = 0;
-            if (intlif::step(s_.v[g], s_.ref[g], x, pop.params)) {
+            const std::int32_t bias = pop.bias ? pop.bias[i] : pop.params.bias;
+            const std::int32_t threshold = pop.threshold ? pop.threshold[i] : pop.params.threshold;
+            if (intlif::step(s_.v[g], s_.ref[g], x, pop.params, bias, threshold)) {
                 set_bit(s_.fired, m_.n_inputs + g);
                 if (on_spike) on_spike(context, k, i, now_);
             }

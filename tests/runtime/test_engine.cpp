@@ -25,7 +25,7 @@ struct host_model {
     explicit host_model(const ex::mcu_model& m) {
         for (const auto& p : m.pops)
             pops.push_back(
-                {p.first, p.size, p.params, p.v_init.empty() ? nullptr : p.v_init.data(), p.v_init_all});
+                {p.first, p.size, p.params, p.v_init.empty() ? nullptr : p.v_init.data(), p.v_init_all, nullptr, nullptr});
         convs.reserve(m.projs.size());
         for (const auto& p : m.projs) {
             rt::projection_desc d{};
@@ -203,7 +203,7 @@ TEST_CASE("engine: late events spike at once, bad channels are dropped and repor
 }
 
 TEST_CASE("engine: inconsistent descriptors are reported, not run") {
-    rt::population_desc pop{0, 4, {}, nullptr, 0};
+    rt::population_desc pop{0, 4, {}, nullptr, 0, nullptr, nullptr};
     rt::projection_desc bad{};
     bad.kind = rt::projection_kind::dense;
     bad.delay = 5; // >= slots
@@ -217,4 +217,26 @@ TEST_CASE("engine: inconsistent descriptors are reported, not run") {
     rt::event_queue q(qbuf, 4);
     rt::engine e(m, {v, ref, acc, fired}, q);
     CHECK(e.check() == rt::status::bad_model);
+}
+
+TEST_CASE("engine: per-neuron bias and threshold override the population's") {
+    // Three neurons without input: bias 5, 0 (population) and 10; thresholds 10 (population), 10 and 15.
+    // Neuron 0 reaches 10 at step 1, neuron 1 never fires, neuron 2 reaches 20 >= 15 at step 1.
+    rt::population_desc pop{};
+    pop.size = 3;
+    pop.params.threshold = 10;
+    const std::int32_t bias[3] = {5, 0, 10}, threshold[3] = {10, 10, 15};
+    pop.bias = bias;
+    pop.threshold = threshold;
+    const rt::model_desc m{0, 3, 2, &pop, 1, nullptr, 0};
+    std::int32_t v[3], acc[6];
+    std::uint16_t ref[3];
+    std::uint32_t fired[1];
+    rt::input_event qbuf[1];
+    rt::event_queue q(qbuf, 1);
+    rt::engine e(m, {v, ref, acc, fired}, q);
+    std::vector<ex::spike> out;
+    for (int k = 0; k < 4; ++k) e.step(collect, &out);
+    const std::vector<ex::spike> want = {{1, 0, 0}, {1, 0, 2}, {3, 0, 0}, {3, 0, 2}};
+    CHECK(out == want);
 }

@@ -15,7 +15,7 @@
 
 #include "spikekit/core/model.hpp"
 #include "spikekit/core/network.hpp"
-#include "spikekit/neurons/int_lif_arith.hpp"
+#include "spikekit/arith/int_lif.hpp"
 
 namespace spikekit::exporter {
 

@@ -1,12 +1,14 @@
 #pragma once
-// The lif_int model's parameters lowered to the integer arithmetic (int_lif_arith.hpp), for the consumers
-// of a description that run the same neurons outside the kernel (chip models, the MCU exporter).
+// Lowering of the "lif_int" model's parameters (a checked param_map, integers in the model's units) to the
+// integer parameters of spikekit/arith/int_lif.hpp. The kernel, the chip backends and the MCU exporter all
+// call this, so a chip or an MCU runs a population with exactly the parameters the simulation used.
+#include "spikekit/arith/int_lif.hpp"
 #include "spikekit/core/params.hpp"
-#include "spikekit/neurons/int_lif_arith.hpp"
 
 namespace spikekit::neurons {
 
-// `p` holds every lif_int parameter (the model's defaults applied: with_defaults).
+// `p` complete (defaults filled, as validate() leaves a description). The result may still be outside the
+// profile; intlif::invalid_reason says why.
 intlif::params lower_int_lif(const param_map& p);
 
 } // namespace spikekit::neurons

@@ -6,7 +6,7 @@
 //   1. drain: every queued input event with step <= t makes its input channel spike at t (an event of an
 //      earlier step is late: it spikes now and is counted in late_events; a later one stays queued);
 //   2. update: each neuron consumes its accumulator of slot t % slots (then zeroed) as the input of one
-//      integer LIF step (spikekit/neurons/int_lif_arith.hpp); a spike calls the callback with
+//      integer LIF step (spikekit/arith/int_lif.hpp, the neuron's bias and threshold); a spike calls the callback with
 //      (population, neuron, t) and marks the neuron in the spike bitmap;
 //   3. deliver: every node that spiked at t adds its weights into slot (t + delay) % slots of its targets
 //      (delay >= 1, so never into the slot being read), for dense, sparse and conv2d projections;

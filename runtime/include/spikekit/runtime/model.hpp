@@ -9,7 +9,7 @@
 // nodes to a range of neurons.
 #include <cstdint>
 
-#include "spikekit/neurons/int_lif_arith.hpp"
+#include "spikekit/arith/int_lif.hpp"
 
 namespace spikekit::runtime {
 
@@ -18,9 +18,11 @@ using weight_t = std::int16_t;
 struct population_desc {
     std::uint32_t first; // first neuron (index into the state arrays)
     std::uint32_t size;
-    intlif::params params; // the population's integer LIF parameters (spikekit/neurons/int_lif_arith.hpp)
-    const std::int32_t* v_init; // initial membrane per neuron, or nullptr: every neuron starts at v_init_all
+    intlif::params params;       // the population's integer LIF parameters (spikekit/arith/int_lif.hpp)
+    const std::int32_t* v_init;   // initial membrane per neuron, or nullptr: every neuron starts at v_init_all
     std::int32_t v_init_all;
+    const std::int32_t* bias;      // per neuron, or nullptr: params.bias
+    const std::int32_t* threshold; // per neuron, or nullptr: params.threshold
 };
 
 enum class projection_kind : std::uint8_t { dense, sparse, conv2d };
