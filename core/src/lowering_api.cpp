@@ -18,6 +18,19 @@ double lowered_dt(const network_description& d) {
     return d.sim.dt_ms;
 }
 
+std::vector<std::int32_t> conv_taps(std::uint32_t n_in, std::uint32_t k, std::uint32_t stride,
+                                    std::uint32_t pad, std::uint32_t dil, std::uint32_t n_out) {
+    std::vector<std::int32_t> out(std::size_t{n_in} * k, -1);
+    for (std::uint32_t i = 0; i < n_in; ++i)
+        for (std::uint32_t t = 0; t < k; ++t) {
+            const auto num = static_cast<std::int64_t>(i) + pad - static_cast<std::int64_t>(t) * dil;
+            if (num < 0 || num % stride) continue;
+            const auto o = num / stride;
+            if (o < n_out) out[std::size_t{i} * k + t] = static_cast<std::int32_t>(o);
+        }
+    return out;
+}
+
 synapse_list lower_synapses(const network_description& d, std::size_t k) {
     const projection& p = d.projections.at(k);
     const population &s = pop(d, p.source), &t = pop(d, p.target);

@@ -78,17 +78,11 @@ std::int16_t integer_weight(double w, const std::string& file, const std::string
     return static_cast<std::int16_t>(w);
 }
 
-// Output index reached from input position i through tap t along one axis, or -1 (the kernel's rule).
+// The kernel's tap tables (lowering::conv_taps) in 16 bits.
 std::vector<std::int16_t> taps(std::uint32_t n_in, std::uint32_t k, std::uint32_t stride, std::uint32_t pad,
                                std::uint32_t dil, std::uint32_t n_out) {
-    std::vector<std::int16_t> out(std::size_t{n_in} * k, -1);
-    for (std::uint32_t i = 0; i < n_in; ++i)
-        for (std::uint32_t t = 0; t < k; ++t) {
-            const auto num = static_cast<std::int64_t>(i) + pad - static_cast<std::int64_t>(t) * dil;
-            if (num < 0 || num % stride) continue;
-            if (num / stride < n_out) out[std::size_t{i} * k + t] = static_cast<std::int16_t>(num / stride);
-        }
-    return out;
+    const auto t = lowering::conv_taps(n_in, k, stride, pad, dil, n_out);
+    return std::vector<std::int16_t>(t.begin(), t.end());
 }
 
 void lower_conv_projection(const network_description& d, std::size_t k, mcu_projection& out) {

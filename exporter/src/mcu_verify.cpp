@@ -5,6 +5,8 @@
 //   flash_bytes = .text + .ARM.exidx + .data (load image); ram_bytes = .data + .bss (the model's state, the
 //   input queue and the programs' statics); stack_reserved_bytes = the linker script's .stack;
 //   stack_bytes = the painted stack's high-water mark printed at exit (a measured bound for this run);
+//   runtime_code_bytes = the sizes of every spikekit:: function in the ELF (the engine and the integer
+//   arithmetic it inlines or calls; not libgcc helpers such as division on ARMv6-M);
 //   instructions = guest instructions executed inside engine::step() calls, counted exactly by the QEMU
 //   TCG plugin tools/insncount.c between the marker functions spikekit_measure_begin/end (the output
 //   callback's printing excluded). Instructions, not cycles: QEMU models no pipeline or wait states.
@@ -103,7 +105,7 @@ elf_facts inspect(const fs::path& elf) {
         if (name == "spikekit_measure_begin") f.begin = "0x" + addr;
         if (name == "spikekit_measure_end") f.end = "0x" + addr;
         if (name == "spikekit_step_done") f.step = "0x" + addr;
-        if ((type == "T" || type == "t" || type == "W") && name.rfind("spikekit::runtime::", 0) == 0)
+        if ((type == "T" || type == "t" || type == "W") && name.rfind("spikekit::", 0) == 0)
             f.runtime_code += std::stoull(size, nullptr, 16);
     }
     if (f.begin.empty() || f.end.empty() || f.step.empty())

@@ -24,8 +24,8 @@ struct host_model {
     rt::model_desc desc{};
     explicit host_model(const ex::mcu_model& m) {
         for (const auto& p : m.pops)
-            pops.push_back(
-                {p.first, p.size, p.params, p.v_init.empty() ? nullptr : p.v_init.data(), p.v_init_all, nullptr, nullptr});
+            pops.push_back({p.first, p.size, p.params, p.v_init.empty() ? nullptr : p.v_init.data(),
+                            p.v_init_all, nullptr, nullptr});
         convs.reserve(m.projs.size());
         for (const auto& p : m.projs) {
             rt::projection_desc d{};
@@ -66,9 +66,10 @@ struct state {
     std::vector<std::uint16_t> ref;
     std::vector<std::uint32_t> fired;
     std::vector<rt::input_event> queue;
-    explicit state(const ex::mcu_model& m)
-        : v(m.n_neurons), acc(std::size_t{m.slots} * m.n_neurons), ref(m.n_neurons),
-          fired(rt::bitmap_words(m.n_inputs, m.n_neurons)), queue(m.queue_capacity) {}
+    state(std::uint32_t n_inputs, std::uint32_t n_neurons, std::uint32_t slots, std::uint32_t queue_capacity)
+        : v(n_neurons), acc(std::size_t{slots} * n_neurons), ref(n_neurons),
+          fired(rt::bitmap_words(n_inputs, n_neurons)), queue(queue_capacity) {}
+    explicit state(const ex::mcu_model& m) : state(m.n_inputs, m.n_neurons, m.slots, m.queue_capacity) {}
     rt::state_ref ref_() { return {v.data(), ref.data(), acc.data(), fired.data()}; }
 };
 
@@ -210,12 +211,9 @@ TEST_CASE("engine: inconsistent descriptors are reported, not run") {
     bad.n_src = 1;
     bad.n_tgt = 4;
     const rt::model_desc m{1, 4, 2, &pop, 1, &bad, 1};
-    std::int32_t v[4], acc[8];
-    std::uint16_t ref[4];
-    std::uint32_t fired[1];
-    rt::input_event qbuf[4];
-    rt::event_queue q(qbuf, 4);
-    rt::engine e(m, {v, ref, acc, fired}, q);
+    state s(1, 4, 2, 4);
+    rt::event_queue q(s.queue.data(), 4);
+    rt::engine e(m, s.ref_(), q);
     CHECK(e.check() == rt::status::bad_model);
 }
 
@@ -229,12 +227,9 @@ TEST_CASE("engine: per-neuron bias and threshold override the population's") {
     pop.bias = bias;
     pop.threshold = threshold;
     const rt::model_desc m{0, 3, 2, &pop, 1, nullptr, 0};
-    std::int32_t v[3], acc[6];
-    std::uint16_t ref[3];
-    std::uint32_t fired[1];
-    rt::input_event qbuf[1];
-    rt::event_queue q(qbuf, 1);
-    rt::engine e(m, {v, ref, acc, fired}, q);
+    state s(0, 3, 2, 1);
+    rt::event_queue q(s.queue.data(), 1);
+    rt::engine e(m, s.ref_(), q);
     std::vector<ex::spike> out;
     for (int k = 0; k < 4; ++k) e.step(collect, &out);
     const std::vector<ex::spike> want = {{1, 0, 0}, {1, 0, 2}, {3, 0, 0}, {3, 0, 2}};

@@ -136,34 +136,33 @@ TEST_CASE("export --target mcu: the link fails when the image exceeds --flash-kb
     CHECK(r.out.find("region `RAM' overflowed") != std::string::npos);
 }
 
-TEST_CASE("export --target mcu --verify: ECG level crossings into lif_int, identical on M0+, M4 and M33") {
+namespace {
+// --verify of an example config (shortened to `duration` ms) on each core.
+void verify_example(const std::string& name, const std::string& data, double duration,
+                    std::initializer_list<const char*> cpus) {
     std::string missing;
-    temp_dir dir("mcu_ecg");
-    const auto cfg = example(dir, "ecg_lif_int.json", "data/mitdb_small/100s.hea", 600);
+    temp_dir dir("mcu_" + name);
+    const auto cfg = example(dir, name + ".json", data, duration);
     if (!have_arm_tools(missing) || cfg.empty()) {
-        MESSAGE("skipped: " << (cfg.empty() ? "../shared/data/mitdb_small/100s.hea is missing"
+        MESSAGE("skipped: " << (cfg.empty() ? "../shared/" + data + " is missing"
                                             : missing + " is not installed"));
         return;
     }
-    for (const char* cpu : {"cortex-m0plus", "cortex-m4", "cortex-m33"}) {
+    for (const char* cpu : cpus) {
         CAPTURE(cpu);
         check_identical(verify(cfg, dir.file(cpu), cpu));
     }
 }
+} // namespace
+
+TEST_CASE("export --target mcu --verify: ECG level crossings into lif_int, identical on M0+, M4 and M33") {
+    verify_example("ecg_lif_int", "data/mitdb_small/100s.hea", 600,
+                   {"cortex-m0plus", "cortex-m4", "cortex-m33"});
+}
 
 TEST_CASE("export --target mcu --verify: an N-MNIST sample, identical on M3, M4 and M33") {
-    std::string missing;
-    temp_dir dir("mcu_nmnist");
-    const auto cfg = example(dir, "nmnist_lif_int.json", "data/events/nmnist_small/1.bs2", 80);
-    if (!have_arm_tools(missing) || cfg.empty()) {
-        MESSAGE("skipped: " << (cfg.empty() ? "../shared/data/events/nmnist_small/1.bs2 is missing"
-                                            : missing + " is not installed"));
-        return;
-    }
-    for (const char* cpu : {"cortex-m3", "cortex-m4", "cortex-m33"}) {
-        CAPTURE(cpu);
-        check_identical(verify(cfg, dir.file(cpu), cpu));
-    }
+    verify_example("nmnist_lif_int", "data/events/nmnist_small/1.bs2", 80,
+                   {"cortex-m3", "cortex-m4", "cortex-m33"});
 }
 
 TEST_CASE("export --target mcu --verify: a Fashion-MNIST CNN converted to 8 bits (shared conv kernels)") {

@@ -27,4 +27,9 @@ synapse_list lower_synapses(const network_description& d, std::size_t projection
 conv_kernel lower_conv(const network_description& d, std::size_t projection_index);
 double lowered_dt(const network_description& d);
 
+// One axis of a convolution: for input position i and kernel tap t, the output position it reaches, or -1
+// (entry i * k + t), with i + pad - t dil = o stride and 0 <= o < n_out.
+std::vector<std::int32_t> conv_taps(std::uint32_t n_in, std::uint32_t k, std::uint32_t stride,
+                                    std::uint32_t pad, std::uint32_t dil, std::uint32_t n_out);
+
 } // namespace spikekit::lowering

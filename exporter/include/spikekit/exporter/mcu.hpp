@@ -102,7 +102,7 @@ struct verify_report {
     std::string first_difference; // "" when identical
     std::uint64_t kernel_spikes = 0, host_spikes = 0, mcu_spikes = 0;
     std::uint64_t flash_bytes = 0, ram_bytes = 0, stack_reserved_bytes = 0, stack_bytes = 0;
-    std::uint64_t runtime_code_bytes = 0; // text of the runtime's functions in the ELF
+    std::uint64_t runtime_code_bytes = 0; // text of the runtime's and the arithmetic's functions in the ELF
     std::uint64_t instructions = 0;       // inside the engine's step(), callbacks excluded
     double instructions_per_step = 0.0;
     std::uint64_t instructions_max_step = 0; // the busiest step's
