@@ -118,7 +118,8 @@ std::string describe(const spike& s, const mcu_model& m) {
            std::to_string(s.neuron) + "]";
 }
 
-// "" when equal, else the first difference in (step, population, neuron) order.
+} // namespace
+
 std::string first_difference(const std::vector<spike>& want, const std::vector<spike>& got,
                              const std::string& who, const mcu_model& m) {
     const auto [a, b] = std::mismatch(want.begin(), want.end(), got.begin(), got.end());
@@ -127,8 +128,6 @@ std::string first_difference(const std::vector<spike>& want, const std::vector<s
         return who + " misses the kernel's spike at " + describe(*a, m);
     return who + " has a spike the kernel does not have at " + describe(*b, m);
 }
-
-} // namespace
 
 run_output parse_run_output(const std::string& text) {
     run_output r;

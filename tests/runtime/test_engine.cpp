@@ -235,3 +235,26 @@ TEST_CASE("engine: per-neuron bias and threshold override the population's") {
     const std::vector<ex::spike> want = {{1, 0, 0}, {1, 0, 2}, {3, 0, 0}, {3, 0, 2}};
     CHECK(out == want);
 }
+
+TEST_CASE("verify: program output is parsed and the first differing spike is named") {
+    ex::mcu_model m;
+    m.pops.resize(2);
+    m.pops[0].name = "hidden";
+    m.pops[1].name = "out";
+    const auto run =
+        ex::parse_run_output("spike 7 1 3\nspike 2 0 5\nsteps 10\nsynaptic_events 12\nneuron_updates 40\n"
+                             "stack_bytes 300\n");
+    CHECK(run.complete);
+    CHECK(run.synaptic_events == 12);
+    CHECK(run.stack_bytes == 300);
+    const std::vector<ex::spike> want = {{2, 0, 5}, {7, 1, 3}};
+    CHECK(run.spikes == want); // sorted
+    CHECK(ex::first_difference(want, run.spikes, "host", m).empty());
+    CHECK_FALSE(ex::parse_run_output("spike 1 0 0\n").complete); // a program that stopped early
+    const std::vector<ex::spike> missing = {{2, 0, 5}};
+    CHECK(ex::first_difference(want, missing, "the Cortex-M program", m) ==
+          "the Cortex-M program misses the kernel's spike at step 7, out[3]");
+    const std::vector<ex::spike> extra = {{2, 0, 4}, {2, 0, 5}, {7, 1, 3}};
+    CHECK(ex::first_difference(want, extra, "host", m) ==
+          "host has a spike the kernel does not have at step 2, hidden[4]");
+}

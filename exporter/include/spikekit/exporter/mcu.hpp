@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "spikekit/arith/int_lif.hpp"
 #include "spikekit/core/model.hpp"
 #include "spikekit/core/network.hpp"
-#include "spikekit/arith/int_lif.hpp"
 
 namespace spikekit::exporter {
 
@@ -96,6 +96,10 @@ struct run_output {
     bool complete = false; // the counters were printed (the program ran to its end)
 };
 run_output parse_run_output(const std::string& text);
+// "" when the sorted lists are equal, else the first difference in (step, population, neuron) order, named:
+// "<who> misses the kernel's spike at step S, POP[N]" or "<who> has a spike the kernel does not have at ...".
+std::string first_difference(const std::vector<spike>& kernel, const std::vector<spike>& got,
+                             const std::string& who, const mcu_model& m);
 
 struct verify_report {
     bool identical = false;
