@@ -6,20 +6,27 @@
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/lowering.hpp"
 
+namespace spikekit::lowering {
+
+std::vector<std::int32_t> conv_taps(std::uint32_t n_in, std::uint32_t k, std::uint32_t stride,
+                                    std::uint32_t pad, std::uint32_t dil, std::uint32_t n_out) {
+    std::vector<std::int32_t> out(std::size_t{n_in} * k, -1);
+    for (std::uint32_t i = 0; i < n_in; ++i)
+        for (std::uint32_t t = 0; t < k; ++t) {
+            const auto num = static_cast<std::int64_t>(i) + pad - static_cast<std::int64_t>(t) * dil;
+            if (num < 0 || num % stride) continue;
+            const auto o = num / stride;
+            if (o < n_out) out[std::size_t{i} * k + t] = static_cast<std::int32_t>(o);
+        }
+    return out;
+}
+
+} // namespace spikekit::lowering
+
 namespace spikekit::detail {
 
-conv_projection::conv_projection(const projection& p, std::uint64_t seed, std::uint32_t index, double dt_ms,
-                                 const std::string& file)
-    : geo(p.conn.conv) {
-    const std::string where = "projection " + p.name;
-    value_source w(p.weight, key_for(seed, stream_kind::weight, index), geo.kernel_size(), where + " weight");
-    kernel.resize(geo.kernel_size());
-    for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] = static_cast<float>(w(i));
-    const double d = std::max(1.0, std::round(p.delay.value / dt_ms));
-    if (d > max_delay_steps)
-        throw input_error(file, where + " delay",
-                          "longer than " + std::to_string(max_delay_steps) + " steps");
-    delay = static_cast<std::uint32_t>(d);
+conv_projection::conv_projection(conv_kernel k)
+    : geo(k.geo), kernel(std::move(k.weight)), delay(k.delay_steps) {
     out_row = lowering::conv_taps(geo.in_shape[1], geo.kernel[0], geo.stride[0], geo.padding[0],
                                   geo.dilation[0], geo.out_h());
     out_col = lowering::conv_taps(geo.in_shape[2], geo.kernel[1], geo.stride[1], geo.padding[1],

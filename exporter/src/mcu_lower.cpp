@@ -55,17 +55,18 @@ mcu_population lower_population(const network_description& d, std::size_t k, con
     out.first = first;
     out.size = p.size;
     out.params = neurons::lower_int_lif(with_defaults(model->params(), p.params));
-    for (const auto& [var, spec] : p.initial) {
-        const std::string where = pop_where(k, p) + ".initial." + var;
-        if (var != "V_m") throw input_error(d.source_file, where, "only V_m can be set initially on the MCU");
-        if (spec.type == value_spec::kind::constant) {
-            out.v_init_all = initial_value(spec.value, out.params);
-        } else if (spec.type == value_spec::kind::list && spec.values.size() == p.size) {
-            for (double x : spec.values) out.v_init.push_back(initial_value(x, out.params));
-        } else {
-            throw input_error(d.source_file, where,
-                              "expected a constant or a list of one value per neuron for the MCU export");
-        }
+    for (const auto& entry : p.initial)
+        if (entry.first != "V_m")
+            throw input_error(d.source_file, pop_where(k, p) + ".initial." + entry.first,
+                              "only V_m can be set initially on the MCU");
+    // The kernel's initial membranes (constant, list, drawn or HDF5), set as lif_int sets them; one
+    // value for all is stored once.
+    const auto v0 = lowering::lower_initial(d, models, k, "V_m");
+    for (double x : v0) out.v_init.push_back(initial_value(x, out.params));
+    if (!out.v_init.empty() &&
+        std::all_of(out.v_init.begin(), out.v_init.end(), [&](auto x) { return x == out.v_init[0]; })) {
+        out.v_init_all = out.v_init[0];
+        out.v_init.clear();
     }
     return out;
 }
@@ -89,10 +90,10 @@ void lower_conv_projection(const network_description& d, std::size_t k, mcu_proj
     const auto c = lowering::lower_conv(d, k);
     const std::string where = proj_where(k, d.projections[k]);
     out.type = mcu_projection::kind::conv2d;
-    out.conv = c.geometry;
+    out.conv = c.geo;
     out.delay = c.delay_steps;
     for (float w : c.weight) out.weight.push_back(integer_weight(w, d.source_file, where));
-    const auto& g = c.geometry;
+    const auto& g = c.geo;
     if (std::max({g.in_shape[0], g.in_shape[1], g.in_shape[2], g.out_channels, g.out_h(), g.out_w()}) > 32767)
         throw input_error(d.source_file, where, "conv2d dimensions above 32767 do not fit the MCU runtime");
     out.out_row = taps(g.in_shape[1], g.kernel[0], g.stride[0], g.padding[0], g.dilation[0], g.out_h());
@@ -166,7 +167,7 @@ mcu_model lower_for_mcu(const network_description& d, const model_registry& mode
     validate(d, models);
     mcu_model m;
     m.name = d.name.empty() ? "network" : d.name;
-    m.dt_ms = lowering::lowered_dt(d);
+    m.dt_ms = d.sim.dt_ms;
     const std::int64_t steps = to_steps(d.sim.duration_ms, m.dt_ms);
     if (steps < 0 || steps > 0x7fffffff)
         throw input_error(d.source_file, "simulation.duration", "expected a duration of 0 to 2^31 steps");

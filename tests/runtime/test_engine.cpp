@@ -1,5 +1,6 @@
 // The runtime's engine in-process against the simulation kernel: networks lowered by the MCU exporter
-// (sparse, dense and conv2d projections, random delays, leak modes, refractoriness, initial membranes)
+// (sparse, dense and conv2d projections, random delays, leak modes, refractoriness, initial membranes given
+// and drawn)
 // spike exactly as `spikekit run` does; reset() replays identically; late and bad input events.
 #include <doctest/doctest.h>
 
@@ -127,7 +128,8 @@ std::string network(unsigned seed) {
    "refractory": 1}, "initial": {"V_m": )"
       << values(g, 32, -5, 30) << R"(}},
   {"name": "rec", "size": 30, "model": "lif_int", "params": {"threshold": 50, "leak_mode": 3, "leak_mul": 7,
-   "leak_frac_bits": 3, "reset_mode": 1, "v_bits": 12, "bias": 1}},
+   "leak_frac_bits": 3, "reset_mode": 1, "v_bits": 12, "bias": 1},
+   "initial": {"V_m": {"uniform": {"low": -10, "high": 40}}}},
   {"name": "out", "size": 5, "model": "lif_int", "params": {"threshold": 60, "leak_mode": 1, "leak_value": 3,
    "reset_value": -4, "v_floor": -20}, "initial": {"V_m": 10}}
  ],
