@@ -63,7 +63,7 @@ nlohmann::json summary_json(const ex::mcu_model& m, const std::string& dir, cons
             {"synapses", synapses},
             {"steps", m.steps},
             {"input_events", m.events.size()},
-            {"delay_slots", m.slots},
+            {"accumulator_words", m.acc_size},
             {"state_bytes", m.state_bytes()},
             {"model_bytes", m.model_bytes()},
             {"projections", projs}};

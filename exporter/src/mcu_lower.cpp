@@ -151,7 +151,7 @@ void lower_list_projection(const network_description& d, std::size_t k, mcu_proj
 
 std::uint64_t mcu_model::state_bytes() const {
     const std::uint64_t n = std::max<std::uint32_t>(n_neurons, 1);
-    return n * (4 + 2) + 4ull * slots * n + 4ull * ((n_inputs + n_neurons + 31) / 32) + 8ull * queue_capacity;
+    return n * (4 + 2) + 4ull * acc_size + 4ull * ((n_inputs + n_neurons + 31) / 32) + 8ull * queue_capacity;
 }
 
 std::uint64_t mcu_model::model_bytes() const {
@@ -176,7 +176,8 @@ mcu_model lower_for_mcu(const network_description& d, const model_registry& mode
         throw input_error(d.source_file, "inputs[" + std::to_string(k) + "] (" + d.inputs[k].name + ")",
                           "Poisson and current inputs cannot run on the MCU runtime (it replays spike_source "
                           "populations, or events given to it)");
-    std::vector<std::uint32_t> node0(d.populations.size()), local0(d.populations.size());
+    std::vector<std::uint32_t> node0(d.populations.size()), local0(d.populations.size()),
+        mpop(d.populations.size());
     for (std::size_t k = 0; k < d.populations.size(); ++k) { // input channels first
         const population& p = d.populations[k];
         if (p.model != "spike_source") continue;
@@ -190,6 +191,7 @@ mcu_model lower_for_mcu(const network_description& d, const model_registry& mode
         if (p.model != "lif_int")
             throw input_error(d.source_file, pop_where(k, p),
                               "model " + p.model + " cannot run on the MCU runtime: " + float_hint);
+        mpop[k] = static_cast<std::uint32_t>(m.pops.size());
         m.pops.push_back(lower_population(d, k, models, m.n_neurons));
         local0[k] = m.n_neurons;
         node0[k] = m.n_inputs + m.n_neurons;
@@ -206,7 +208,6 @@ mcu_model lower_for_mcu(const network_description& d, const model_registry& mode
         busiest = std::max(busiest, static_cast<std::uint32_t>(j - i));
     }
     m.queue_capacity = std::bit_ceil(std::max<std::uint32_t>(busiest, 16));
-    std::uint32_t max_delay = 1;
     for (std::size_t k = 0; k < d.projections.size(); ++k) {
         const projection& p = d.projections[k];
         if (p.plasticity)
@@ -220,15 +221,20 @@ mcu_model lower_for_mcu(const network_description& d, const model_registry& mode
         out.n_src = d.populations[si].size;
         out.tgt0 = local0[ti];
         out.n_tgt = d.populations[ti].size;
+        out.tgt_pop = mpop[ti];
         if (p.conn.type == connectivity::kind::conv2d)
             lower_conv_projection(d, k, out);
         else
             lower_list_projection(d, k, out);
-        max_delay = std::max(max_delay, out.delay);
-        for (auto x : out.delays) max_delay = std::max<std::uint32_t>(max_delay, x);
+        auto& slots = m.pops[out.tgt_pop].slots; // each population's ring: its longest incoming delay + 1
+        slots = std::max(slots, out.delay + 1);
+        for (auto x : out.delays) slots = std::max<std::uint32_t>(slots, x + 1u);
         m.projs.push_back(std::move(out));
     }
-    m.slots = max_delay + 1;
+    for (auto& p : m.pops) {
+        p.acc0 = m.acc_size;
+        m.acc_size += p.slots * p.size;
+    }
     return m;
 }
 

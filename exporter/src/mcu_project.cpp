@@ -81,7 +81,8 @@ std::string model_header(const mcu_model& m) {
       << "constexpr std::uint32_t n_inputs = " << m.n_inputs << ";   // input channels\n"
       << "constexpr std::uint32_t n_neurons = " << m.n_neurons << ";\n"
       << "constexpr std::uint32_t n_neurons_alloc = " << std::max<std::uint32_t>(m.n_neurons, 1) << ";\n"
-      << "constexpr std::uint32_t slots = " << m.slots << ";       // longest delay + 1\n"
+      << "constexpr std::uint32_t acc_size = " << std::max<std::uint32_t>(m.acc_size, 1)
+      << "; // accumulators: one delay ring per population\n"
       << "constexpr std::uint32_t n_populations = " << m.pops.size() << ";\n"
       << "constexpr std::uint32_t n_projections = " << m.projs.size() << ";\n"
       << "constexpr std::uint32_t queue_capacity = " << m.queue_capacity << ";\n"
@@ -127,8 +128,8 @@ std::string model_source(const mcu_model& m) {
     for (std::size_t k = 0; k < m.pops.size(); ++k) {
         const auto& p = m.pops[k];
         o << "    {" << p.first << ", " << p.size << ", " << params_init(p.params) << ", "
-          << (p.v_init.empty() ? "nullptr" : "v_init" + std::to_string(k)) << ", " << p.v_init_all << ", nullptr, nullptr}, // "
-          << p.name << "\n";
+          << (p.v_init.empty() ? "nullptr" : "v_init" + std::to_string(k)) << ", " << p.v_init_all
+          << ", nullptr, nullptr, " << p.acc0 << ", " << p.slots << "}, // " << p.name << "\n";
     }
     if (m.pops.empty()) o << "    {},\n";
     o << "};\nconst rt::projection_desc projs[" << std::max<std::size_t>(m.projs.size(), 1) << "] = {\n";
@@ -137,13 +138,13 @@ std::string model_source(const mcu_model& m) {
         const std::string n = "p" + std::to_string(k);
         const bool sparse = p.type == mcu_projection::kind::sparse;
         o << "    {rt::projection_kind::" << kind_name(p.type) << ", " << p.delay << ", " << p.src0 << ", "
-          << p.n_src << ", " << p.tgt0 << ", " << p.n_tgt << ", " << n << "_weight, "
+          << p.n_src << ", " << p.tgt0 << ", " << p.n_tgt << ", " << p.tgt_pop << ", " << n << "_weight, "
           << (sparse ? n + "_row" : "nullptr") << ", " << (sparse ? n + "_target" : "nullptr") << ", "
           << (p.delays.empty() ? "nullptr" : n + "_delay") << ", "
           << (p.type == mcu_projection::kind::conv2d ? "&" + n + "_conv" : "nullptr") << "},\n";
     }
     if (m.projs.empty()) o << "    {},\n";
-    o << "};\n} // namespace\n\nconst rt::model_desc desc = {n_inputs, n_neurons, slots, pops, "
+    o << "};\n} // namespace\n\nconst rt::model_desc desc = {n_inputs, n_neurons, acc_size, pops, "
          "n_populations, "
          "projs, n_projections};\n";
     o << "const char* const population_names[" << std::max<std::size_t>(m.pops.size(), 1) << "] = {";

@@ -19,7 +19,7 @@ namespace rt = spikekit::runtime;
 struct storage {
     std::int32_t v[model::n_neurons_alloc];
     std::uint16_t ref[model::n_neurons_alloc];
-    std::int32_t acc[model::slots * model::n_neurons_alloc];
+    std::int32_t acc[model::acc_size];
     std::uint32_t fired[rt::bitmap_words(model::n_inputs, model::n_neurons)];
     rt::input_event queue[model::queue_capacity];
 };

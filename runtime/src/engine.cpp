@@ -40,14 +40,18 @@ engine::engine(const model_desc& model, const state_ref& state, event_queue& inp
 }
 
 status engine::validate() const noexcept {
-    if (m_.slots < 2) return status::bad_model;
-    for (std::uint32_t k = 0; k < m_.n_pops; ++k)
-        if (m_.pops[k].first + m_.pops[k].size > m_.n_neurons) return status::bad_model;
+    for (std::uint32_t k = 0; k < m_.n_pops; ++k) {
+        const population_desc& pop = m_.pops[k];
+        if (pop.first + pop.size > m_.n_neurons || pop.slots < 2 ||
+            pop.acc0 + pop.slots * pop.size > m_.acc_size)
+            return status::bad_model;
+    }
     for (std::uint32_t k = 0; k < m_.n_projs; ++k) {
         const projection_desc& p = m_.projs[k];
-        if (p.src0 + p.n_src > m_.n_inputs + m_.n_neurons || p.tgt0 + p.n_tgt > m_.n_neurons)
-            return status::bad_model;
-        if (p.delays == nullptr && (p.delay < 1 || p.delay >= m_.slots)) return status::bad_model;
+        if (p.src0 + p.n_src > m_.n_inputs + m_.n_neurons || p.tgt_pop >= m_.n_pops) return status::bad_model;
+        const population_desc& t = m_.pops[p.tgt_pop];
+        if (p.tgt0 < t.first || p.tgt0 + p.n_tgt > t.first + t.size) return status::bad_model;
+        if (p.delays == nullptr && (p.delay < 1 || p.delay >= t.slots)) return status::bad_model;
         if (p.kind == projection_kind::conv2d && p.conv == nullptr) return status::bad_model;
     }
     return status::ok;
@@ -61,19 +65,21 @@ void engine::reset() noexcept {
             s_.ref[pop.first + i] = 0;
         }
     }
-    const std::uint32_t n_acc = m_.slots * m_.n_neurons;
-    for (std::uint32_t i = 0; i < n_acc; ++i) s_.acc[i] = 0;
+    for (std::uint32_t i = 0; i < m_.acc_size; ++i) s_.acc[i] = 0;
     const std::uint32_t words = bitmap_words(m_.n_inputs, m_.n_neurons);
     for (std::uint32_t i = 0; i < words; ++i) s_.fired[i] = 0;
     q_.clear();
-    now_ = head_ = 0;
+    now_ = 0;
     stats_ = counters{};
 }
 
-std::int32_t* engine::slot(std::uint32_t delay) const noexcept {
-    std::uint32_t k = head_ + delay; // delay < slots: one subtraction instead of a division
-    if (k >= m_.slots) k -= m_.slots;
-    return s_.acc + k * m_.n_neurons;
+// Slot (now + delay) % slots of population `pop`'s ring, offset to its neuron `first` (delay < slots:
+// one subtraction instead of a second division).
+std::int32_t* engine::slot(const population_desc& pop, std::uint32_t delay,
+                           std::uint32_t first) const noexcept {
+    std::uint32_t k = now_ % pop.slots + delay;
+    if (k >= pop.slots) k -= pop.slots;
+    return s_.acc + pop.acc0 + k * pop.size + (first - pop.first);
 }
 
 status engine::drain() noexcept {
@@ -99,13 +105,12 @@ status engine::drain() noexcept {
 // flatten: the integer LIF step is inlined into the loop, with the population's parameters in registers
 // (at -Os GCC otherwise calls it once per neuron with the parameters reloaded from memory).
 __attribute__((flatten)) void engine::update(spike_callback on_spike, void* context) noexcept {
-    std::int32_t* const in0 = slot(0);
     for (std::uint32_t k = 0; k < m_.n_pops; ++k) {
         const population_desc& pop = m_.pops[k];
         const intlif::params prm = pop.params;
         const std::int32_t *const bias = pop.bias, *const threshold = pop.threshold;
         const std::uint32_t n = pop.size, fired0 = m_.n_inputs + pop.first, t = now_;
-        std::int32_t* const in = in0 + pop.first;
+        std::int32_t* const in = slot(pop, 0, pop.first);
         std::int32_t* const v = s_.v + pop.first;
         std::uint16_t* const ref = s_.ref + pop.first;
         for (std::uint32_t i = 0; i < n; ++i) {
@@ -125,7 +130,7 @@ __attribute__((flatten)) void engine::update(spike_callback on_spike, void* cont
 }
 
 void engine::deliver_dense(const projection_desc& p) noexcept {
-    std::int32_t* const out = slot(p.delay) + p.tgt0;
+    std::int32_t* const out = slot(m_.pops[p.tgt_pop], p.delay, p.tgt0);
     const weight_t* const weight = p.weight;
     const std::uint32_t n = p.n_tgt, src0 = p.src0;
     std::uint32_t events = 0;
@@ -141,15 +146,21 @@ void engine::deliver_sparse(const projection_desc& p) noexcept {
     const std::uint32_t* const row = p.row_start;
     const std::uint16_t *const target = p.target, *const delays = p.delays;
     const weight_t* const weight = p.weight;
-    const std::uint32_t src0 = p.src0, tgt0 = p.tgt0;
-    std::int32_t* const out = slot(p.delay) + tgt0;
+    const population_desc& pop = m_.pops[p.tgt_pop];
+    const std::uint32_t src0 = p.src0, slots = pop.slots, base = now_ % slots, stride = pop.size;
+    std::int32_t* const out = slot(pop, p.delay, p.tgt0);
+    std::int32_t* const ring = slot(pop, 0, p.tgt0) - base * stride; // slot 0 of the ring, at tgt0
     std::uint32_t events = 0;
     for_each_set(s_.fired, src0, p.n_src, [&](std::uint32_t node) {
         const std::uint32_t j = node - src0, b = row[j], e = row[j + 1];
         if (delays == nullptr) {
             for (std::uint32_t k = b; k < e; ++k) out[target[k]] += weight[k];
         } else {
-            for (std::uint32_t k = b; k < e; ++k) slot(delays[k])[tgt0 + target[k]] += weight[k];
+            for (std::uint32_t k = b; k < e; ++k) {
+                std::uint32_t at = base + delays[k];
+                if (at >= slots) at -= slots;
+                ring[at * stride + target[k]] += weight[k];
+            }
         }
         events += e - b;
     });
@@ -165,7 +176,7 @@ void engine::deliver_conv(const projection_desc& p) noexcept {
                         taps = std::uint32_t{g.kh} * g.kw;
     const std::uint32_t w_stride = cin_g * taps, src0 = p.src0;
     const weight_t* const weight = p.weight;
-    std::int32_t* const out = slot(p.delay) + p.tgt0;
+    std::int32_t* const out = slot(m_.pops[p.tgt_pop], p.delay, p.tgt0);
     std::uint32_t events = 0;
     for_each_set(s_.fired, src0, p.n_src, [&](std::uint32_t node) {
         const std::uint32_t local = node - src0, c = local / plane, yx = local - c * plane;
@@ -217,7 +228,6 @@ status engine::step(spike_callback on_spike, void* context) noexcept {
     const std::uint32_t words = bitmap_words(m_.n_inputs, m_.n_neurons);
     for (std::uint32_t i = 0; i < words; ++i) s_.fired[i] = 0;
     ++now_;
-    if (++head_ == m_.slots) head_ = 0;
     return st;
 }
 

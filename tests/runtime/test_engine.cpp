@@ -26,7 +26,7 @@ struct host_model {
     explicit host_model(const ex::mcu_model& m) {
         for (const auto& p : m.pops)
             pops.push_back({p.first, p.size, p.params, p.v_init.empty() ? nullptr : p.v_init.data(),
-                            p.v_init_all, nullptr, nullptr});
+                            p.v_init_all, nullptr, nullptr, p.acc0, p.slots});
         convs.reserve(m.projs.size());
         for (const auto& p : m.projs) {
             rt::projection_desc d{};
@@ -38,6 +38,7 @@ struct host_model {
             d.n_src = p.n_src;
             d.tgt0 = p.tgt0;
             d.n_tgt = p.n_tgt;
+            d.tgt_pop = p.tgt_pop;
             d.weight = p.weight.data();
             d.row_start = p.row_start.empty() ? nullptr : p.row_start.data();
             d.target = p.target.empty() ? nullptr : p.target.data();
@@ -54,7 +55,7 @@ struct host_model {
         }
         desc = {m.n_inputs,
                 m.n_neurons,
-                m.slots,
+                m.acc_size,
                 pops.data(),
                 static_cast<std::uint32_t>(pops.size()),
                 projs.data(),
@@ -67,10 +68,11 @@ struct state {
     std::vector<std::uint16_t> ref;
     std::vector<std::uint32_t> fired;
     std::vector<rt::input_event> queue;
-    state(std::uint32_t n_inputs, std::uint32_t n_neurons, std::uint32_t slots, std::uint32_t queue_capacity)
-        : v(n_neurons), acc(std::size_t{slots} * n_neurons), ref(n_neurons),
-          fired(rt::bitmap_words(n_inputs, n_neurons)), queue(queue_capacity) {}
-    explicit state(const ex::mcu_model& m) : state(m.n_inputs, m.n_neurons, m.slots, m.queue_capacity) {}
+    state(std::uint32_t n_inputs, std::uint32_t n_neurons, std::uint32_t acc_size,
+          std::uint32_t queue_capacity)
+        : v(n_neurons), acc(acc_size), ref(n_neurons), fired(rt::bitmap_words(n_inputs, n_neurons)),
+          queue(queue_capacity) {}
+    explicit state(const ex::mcu_model& m) : state(m.n_inputs, m.n_neurons, m.acc_size, m.queue_capacity) {}
     rt::state_ref ref_() { return {v.data(), ref.data(), acc.data(), fired.data()}; }
 };
 
@@ -206,14 +208,14 @@ TEST_CASE("engine: late events spike at once, bad channels are dropped and repor
 }
 
 TEST_CASE("engine: inconsistent descriptors are reported, not run") {
-    rt::population_desc pop{0, 4, {}, nullptr, 0, nullptr, nullptr};
+    rt::population_desc pop{0, 4, {}, nullptr, 0, nullptr, nullptr, 0, 2};
     rt::projection_desc bad{};
     bad.kind = rt::projection_kind::dense;
-    bad.delay = 5; // >= slots
+    bad.delay = 5; // >= the target's slots
     bad.n_src = 1;
     bad.n_tgt = 4;
-    const rt::model_desc m{1, 4, 2, &pop, 1, &bad, 1};
-    state s(1, 4, 2, 4);
+    const rt::model_desc m{1, 4, 8, &pop, 1, &bad, 1};
+    state s(1, 4, 8, 4);
     rt::event_queue q(s.queue.data(), 4);
     rt::engine e(m, s.ref_(), q);
     CHECK(e.check() == rt::status::bad_model);
@@ -225,11 +227,12 @@ TEST_CASE("engine: per-neuron bias and threshold override the population's") {
     rt::population_desc pop{};
     pop.size = 3;
     pop.params.threshold = 10;
+    pop.slots = 2;
     const std::int32_t bias[3] = {5, 0, 10}, threshold[3] = {10, 10, 15};
     pop.bias = bias;
     pop.threshold = threshold;
-    const rt::model_desc m{0, 3, 2, &pop, 1, nullptr, 0};
-    state s(0, 3, 2, 1);
+    const rt::model_desc m{0, 3, 6, &pop, 1, nullptr, 0};
+    state s(0, 3, 6, 1);
     rt::event_queue q(s.queue.data(), 1);
     rt::engine e(m, s.ref_(), q);
     std::vector<ex::spike> out;

@@ -38,13 +38,14 @@ struct mcu_population {
     intlif::params params;
     std::vector<std::int32_t> v_init; // empty: every neuron starts at v_init_all
     std::int32_t v_init_all = 0;
+    std::uint32_t acc0 = 0, slots = 2; // its delay ring in the accumulators
 };
 struct mcu_projection {
     enum class kind { dense, sparse, conv2d };
     std::string name;
     kind type = kind::sparse;
     std::uint32_t delay = 1; // dense, conv2d, sparse with uniform delays
-    std::uint32_t src0 = 0, n_src = 0, tgt0 = 0, n_tgt = 0;
+    std::uint32_t src0 = 0, n_src = 0, tgt0 = 0, n_tgt = 0, tgt_pop = 0;
     std::vector<std::int16_t> weight;
     std::vector<std::uint32_t> row_start;
     std::vector<std::uint16_t> target, delays; // sparse; delays empty when uniform
@@ -60,7 +61,8 @@ struct mcu_model {
     std::string name;
     double dt_ms = 1.0;
     std::uint32_t steps = 0;
-    std::uint32_t n_inputs = 0, n_neurons = 0, slots = 2;
+    std::uint32_t n_inputs = 0, n_neurons = 0;
+    std::uint32_t acc_size = 0; // accumulator words: the populations' delay rings
     std::vector<mcu_input> inputs;
     std::vector<mcu_population> pops;
     std::vector<mcu_projection> projs;

@@ -5,9 +5,10 @@
 // One step t (the simulation kernel's order, so spikes are bit-identical to `spikekit run`):
 //   1. drain: every queued input event with step <= t makes its input channel spike at t (an event of an
 //      earlier step is late: it spikes now and is counted in late_events; a later one stays queued);
-//   2. update: each neuron consumes its accumulator of slot t % slots (then zeroed) as the input of one
-//      integer LIF step (spikekit/arith/int_lif.hpp, the neuron's bias and threshold); a spike calls the callback with
-//      (population, neuron, t) and marks the neuron in the spike bitmap;
+//   2. update: each neuron consumes its accumulator of slot t % slots of its population's ring (then zeroed)
+//   as the input of one
+//      integer LIF step (spikekit/arith/int_lif.hpp, the neuron's bias and threshold); a spike calls the
+//      callback with (population, neuron, t) and marks the neuron in the spike bitmap;
 //   3. deliver: every node that spiked at t adds its weights into slot (t + delay) % slots of its targets
 //      (delay >= 1, so never into the slot being read), for dense, sparse and conv2d projections;
 //   4. t += 1.
@@ -57,13 +58,13 @@ class engine {
     void deliver_dense(const projection_desc& p) noexcept;
     void deliver_sparse(const projection_desc& p) noexcept;
     void deliver_conv(const projection_desc& p) noexcept;
-    std::int32_t* slot(std::uint32_t delay) const noexcept;
+    std::int32_t* slot(const population_desc& pop, std::uint32_t delay, std::uint32_t first) const noexcept;
     status validate() const noexcept;
 
     const model_desc& m_;
     state_ref s_;
     event_queue& q_;
-    std::uint32_t now_ = 0, head_ = 0; // head_ = now_ % slots
+    std::uint32_t now_ = 0;
     counters stats_{};
     status check_ = status::ok;
 };

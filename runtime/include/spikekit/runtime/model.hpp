@@ -18,11 +18,13 @@ using weight_t = std::int16_t;
 struct population_desc {
     std::uint32_t first; // first neuron (index into the state arrays)
     std::uint32_t size;
-    intlif::params params;       // the population's integer LIF parameters (spikekit/arith/int_lif.hpp)
-    const std::int32_t* v_init;   // initial membrane per neuron, or nullptr: every neuron starts at v_init_all
+    intlif::params params;      // the population's integer LIF parameters (spikekit/arith/int_lif.hpp)
+    const std::int32_t* v_init; // initial membrane per neuron, or nullptr: every neuron starts at v_init_all
     std::int32_t v_init_all;
     const std::int32_t* bias;      // per neuron, or nullptr: params.bias
     const std::int32_t* threshold; // per neuron, or nullptr: params.threshold
+    std::uint32_t acc0;            // the population's delay ring: acc[acc0 .. acc0 + slots x size)
+    std::uint32_t slots;           // its longest incoming delay + 1 (>= 2)
 };
 
 enum class projection_kind : std::uint8_t { dense, sparse, conv2d };
@@ -38,9 +40,10 @@ struct conv_geometry {
 
 struct projection_desc {
     projection_kind kind;
-    std::uint16_t delay;            // steps, >= 1 (dense, conv2d; sparse when delays == nullptr)
-    std::uint32_t src0, n_src;      // source nodes [src0, src0 + n_src)
-    std::uint32_t tgt0, n_tgt;      // target neurons [tgt0, tgt0 + n_tgt)
+    std::uint16_t delay;       // steps, >= 1 (dense, conv2d; sparse when delays == nullptr)
+    std::uint32_t src0, n_src; // source nodes [src0, src0 + n_src)
+    std::uint32_t tgt0, n_tgt; // target neurons [tgt0, tgt0 + n_tgt), all in population tgt_pop
+    std::uint32_t tgt_pop;
     const weight_t* weight;         // dense: n_src x n_tgt (row = source); sparse: per synapse; conv2d: OIHW
     const std::uint32_t* row_start; // sparse: synapses of source j are [row_start[j], row_start[j + 1])
     const std::uint16_t* target;    // sparse: target (local index) per synapse
@@ -50,7 +53,7 @@ struct projection_desc {
 
 struct model_desc {
     std::uint32_t n_inputs, n_neurons;
-    std::uint32_t slots; // delay slots: the longest delay + 1
+    std::uint32_t acc_size; // accumulator words: the sum of slots x size over the populations
     const population_desc* pops;
     std::uint32_t n_pops;
     const projection_desc* projs;
@@ -64,8 +67,9 @@ constexpr std::uint32_t bitmap_words(std::uint32_t n_inputs, std::uint32_t n_neu
 
 // The mutable state, owned by the caller (static arrays sized by the exported constants):
 //   v, ref:  n_neurons membranes and refractory counters;
-//   acc:     slots x n_neurons input accumulators (the delay ring: slot (t + d) % slots receives at step t
-//            what neurons consume at step t + d);
+//   acc:     acc_size input accumulators, one delay ring per population (its own depth, so a layer reached
+//            only through delay 1 keeps 2 slots whatever the longest delay elsewhere): slot (t + d) % slots
+//            receives at step t what the population's neurons consume at step t + d;
 //   fired:   bitmap_words(...) words, the nodes that spike in the current step.
 struct state_ref {
     std::int32_t* v;
