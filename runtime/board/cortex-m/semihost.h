@@ -9,7 +9,7 @@ extern "C" {
 #endif
 
 /* Text to the host console (SYS_WRITE0). */
-void sh_write(const char *s);
+void sh_write(const char* s);
 void sh_write_u32(uint32_t v);
 /* Ends the emulation with exit status `code` (SYS_EXIT_EXTENDED: any status reaches the host). */
 __attribute__((noreturn)) void sh_exit(int code);
