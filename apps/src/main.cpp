@@ -19,6 +19,8 @@ const std::vector<verb>& verbs() {
         {"convert", "convert a trained ANN (ONNX) into a spiking network, evaluate it against the ANN", convert_verb},
         {"events", "event-camera files: info, convert (cut, crop, downsample), render a frame", events_verb},
         {"ecg", "ECG records (WFDB/PhysioNet): info, encode into level-crossing events (HDF5)", ecg_verb},
+        {"import", "a NIR graph as a network description (network.json + weights.h5), or --info", import_verb},
+        {"export", "a network description for another tool (--target nir)", export_verb},
     };
     return v;
 }

@@ -12,5 +12,9 @@ int rules_verb(const std::vector<std::string>& args);
 int convert_verb(const std::vector<std::string>& args);
 int events_verb(const std::vector<std::string>& args);
 int ecg_verb(const std::vector<std::string>& args);
+int import_verb(const std::vector<std::string>& args);
+int export_verb(const std::vector<std::string>& args);
+int export_nir_verb(const std::vector<std::string>& args);
+int evaluate_verb(const std::vector<std::string>& args);
 
 } // namespace spikekit::app
