@@ -82,7 +82,10 @@ mapped leaky(const std::string& file, const nir_node& n, const nir_import_option
     set_reset(m.pop, spiking ? uniform(file, n, "v_threshold", 0.0) : never_fires,
               spiking ? uniform(file, n, "v_reset", 0.0) : 0.0, o);
     const auto r = nirshapes::values(file, n, "r", size_of(n), 1.0);
-    for (double x : r) m.gain.push_back(-x * std::expm1(-o.dt_ms / tau));
+    // r / (1 / (1 - P)) rather than r (1 - P): exactly 1 for the r = 1 / (1 - P) that export writes, so a
+    // round trip keeps every weight bit for bit.
+    const double unit = 1.0 / -std::expm1(-o.dt_ms / tau);
+    for (double x : r) m.gain.push_back(x / unit);
     m.note = n.name + " (" + n.type +
              "): lif_delta, V <- v_leak + (V - v_leak) P + r (1 - P) x, P = exp(-dt/tau) = " + fmt(p);
     m.spiking = spiking;
@@ -114,8 +117,8 @@ mapped cuba(const std::string& file, const nir_node& n, const nir_import_options
               spiking ? uniform(file, n, "v_reset", 0.0) : 0.0, o);
     const auto r = nirshapes::values(file, n, "r", size_of(n), 1.0);
     const auto w_in = nirshapes::values(file, n, "w_in", size_of(n), 1.0);
-    const double one_minus = -std::expm1(-o.dt_ms / tau_syn);
-    for (std::size_t i = 0; i < r.size(); ++i) m.gain.push_back(r[i] * w_in[i] * one_minus);
+    const double one_minus = -std::expm1(-o.dt_ms / tau_syn), unit = 1.0 / one_minus; // as for LIF
+    for (std::size_t i = 0; i < r.size(); ++i) m.gain.push_back(r[i] * (w_in[i] / unit));
     m.note =
         n.name + " (" + n.type +
         "): lif_exp, C_m = tau_mem, I <- I P_syn + r w_in (1 - P_syn) x, P_syn = " + fmt(1.0 - one_minus) +
