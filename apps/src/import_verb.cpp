@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "nir_options.hpp"
 #include "spikekit/converters/nir.hpp"
 #include "spikekit/core/units.hpp"
 #include "verbs.hpp"

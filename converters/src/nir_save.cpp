@@ -68,4 +68,22 @@ void save_network(const network_description& in, const std::string& dir) {
     });
 }
 
+void load_arrays(network_description& d) {
+    for (auto& p : d.projections) {
+        if (p.conn.type == connectivity::kind::hdf5) {
+            nirh5::file_reader r(p.conn.file);
+            const auto s = r.read(p.conn.sources_dataset, "projection " + p.name + " sources").numbers;
+            const auto t = r.read(p.conn.targets_dataset, "projection " + p.name + " targets").numbers;
+            p.conn.type = connectivity::kind::list;
+            p.conn.sources.assign(s.begin(), s.end());
+            p.conn.targets.assign(t.begin(), t.end());
+        }
+        if (p.weight.type == value_spec::kind::hdf5) {
+            nirh5::file_reader r(p.weight.file);
+            p.weight.values = r.read(p.weight.dataset, "projection " + p.name + " weight").numbers;
+            p.weight.type = value_spec::kind::list;
+        }
+    }
+}
+
 } // namespace spikekit::converters

@@ -120,4 +120,8 @@ nir_export_result export_nir(const network_description& d, const nir_export_opti
 // (as hdf5 references) and whose JSON goes to `dir`/network.json; both atomically, `dir` created.
 void save_network(const network_description& d, const std::string& dir);
 
+// The inverse: hdf5-kind connectivity and weights read into list kinds, so that many simulations can be built
+// from the description at once (the HDF5 library is not thread-safe) without reading the file each time.
+void load_arrays(network_description& d);
+
 } // namespace spikekit::converters
