@@ -20,8 +20,8 @@ Write the network as a NIR graph (the HDF5 layout of nir.write: /version, /node 
 Populations become Input, IF/I, LIF/LI, CubaLIF/CubaLI or Threshold nodes, projections Linear/Affine, Conv2d
 (shared-kernel conv2d projections), Scale (one_to_one) and Delay nodes; populations without outgoing
 projections feed Output nodes. `spikekit import GRAPH.nir --dt <the network's dt>` gives the network back.
-NIR stores no reset convention: the reset of each node is written into its metadata ("reset"), and import
-takes it from --reset.
+NIR stores no reset convention: the reset of each node is written into its metadata ("reset"), which
+`spikekit import` follows unless --reset is given (other readers ignore metadata).
 Refused (exit 2): conductance synapses, adaptive, Izhikevich, AdEx and integer models, Poisson sources,
 constant currents, random connectivity or weights, per-synapse delays; with --approximate, refractory
 periods, lower bounds of V, initial values and plasticity are dropped instead, and each is listed.

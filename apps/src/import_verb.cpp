@@ -27,7 +27,8 @@ seconds. The discretisation chosen for every neuron node is printed.
 options:
   --out DIR         directory to write network.json and weights.h5 into (created)
   --dt T            time step, with a unit (default 1ms; e.g. 0.1ms for lif_norse.nir)
-  --reset MODE      zero (V = v_reset after a spike; default) or subtract (V -= v_threshold - v_reset)
+  --reset MODE      zero (V = v_reset after a spike) or subtract (V -= v_threshold - v_reset); default:
+                    each node's metadata "reset" (written by spikekit export), else zero
   --duration T      simulated time written into the description (default 1000 steps)
   --lenient         accept what the reference reader refuses only for type strictness (shapes that differ
                     but hold the same number of elements, integral floats for integer fields); lists what
@@ -69,10 +70,11 @@ converters::nir_import_options nir_options(const args& a) {
     o.dt_ms = time_option(a, "--dt", 1.0);
     if (!(o.dt_ms > 0.0)) throw usage_error("--dt expects a time step > 0");
     o.duration_ms = time_option(a, "--duration", 0.0);
-    const std::string reset = a.get("--reset").value_or("zero");
-    if (reset != "zero" && reset != "subtract")
-        throw usage_error("--reset expects zero or subtract, got '" + reset + "'");
-    o.reset = reset == "subtract" ? converters::nir_reset::subtract : converters::nir_reset::zero;
+    if (const auto reset = a.get("--reset")) {
+        if (*reset != "zero" && *reset != "subtract")
+            throw usage_error("--reset expects zero or subtract, got '" + *reset + "'");
+        o.reset = *reset == "subtract" ? converters::nir_reset::subtract : converters::nir_reset::zero;
+    }
     o.lenient = a.flag("--lenient");
     return o;
 }

@@ -15,6 +15,7 @@
 #include "nir_neurons.hpp"
 #include "spikekit/converters/nir.hpp"
 #include "spikekit/core/error.hpp"
+#include "spikekit/core/lowering.hpp"
 
 namespace spikekit::converters {
 namespace {
@@ -131,7 +132,7 @@ struct exporter {
     }
 
     // Synapses of a projection (not conv2d) as (source, target, weight).
-    void synapses(const projection& p, std::vector<std::int64_t>& s, std::vector<std::int64_t>& t,
+    void synapses(std::size_t k, std::vector<std::int64_t>& s, std::vector<std::int64_t>& t,
                   std::vector<double>& w) const;
     nir_graph build();
     void add_biases(std::vector<nir_node>& nodes,
@@ -145,12 +146,27 @@ std::vector<double> read_values(const std::string& file, const std::string& ds) 
     return r.read(ds, ds).numbers;
 }
 
-void exporter::synapses(const projection& p, std::vector<std::int64_t>& s, std::vector<std::int64_t>& t,
+// Lists, HDF5 datasets, one_to_one and all_to_all with given weights are read as written (doubles); random
+// connectivity or weights are the instance the kernel builds from the description's seed (public lowering,
+// float weights as the kernel stores them).
+void exporter::synapses(std::size_t k, std::vector<std::int64_t>& s, std::vector<std::int64_t>& t,
                         std::vector<double>& w) const {
-    const std::string where = "projection '" + p.name + "'";
+    const projection& p = d.projections[k];
     const auto ns = d.populations[index(p.source)].size, nt = d.populations[index(p.target)].size;
     const auto& c = p.conn;
     using kind = connectivity::kind;
+    const bool given_weights = p.weight.type == value_spec::kind::constant ||
+                               p.weight.type == value_spec::kind::list ||
+                               p.weight.type == value_spec::kind::hdf5;
+    const bool given_pairs = c.type == kind::list || c.type == kind::hdf5 || c.type == kind::one_to_one ||
+                             c.type == kind::all_to_all;
+    if (!given_weights || !given_pairs) {
+        const auto l = lowering::lower_synapses(d, k);
+        s.assign(l.source.begin(), l.source.end());
+        t.assign(l.target.begin(), l.target.end());
+        w.assign(l.weight.begin(), l.weight.end());
+        return;
+    }
     if (c.type == kind::list) {
         s.assign(c.sources.begin(), c.sources.end());
         t.assign(c.targets.begin(), c.targets.end());
@@ -159,24 +175,20 @@ void exporter::synapses(const projection& p, std::vector<std::int64_t>& s, std::
         for (double x : read_values(c.file, c.targets_dataset)) t.push_back(std::llround(x));
     } else if (c.type == kind::one_to_one) {
         for (std::uint32_t i = 0; i < std::min(ns, nt); ++i) s.push_back(i), t.push_back(i);
-    } else if (c.type == kind::all_to_all) {
+    } else {
         for (std::uint32_t j = 0; j < ns; ++j)
             for (std::uint32_t i = 0; i < nt; ++i)
                 if (c.autapses || p.source != p.target || i != j) s.push_back(j), t.push_back(i);
-    } else {
-        refuse(where, "random connectivity (export the synapses of one instance as a list first)");
     }
     const auto& v = p.weight;
     if (v.type == value_spec::kind::constant)
         w.assign(s.size(), v.value);
     else if (v.type == value_spec::kind::list)
         w = v.values;
-    else if (v.type == value_spec::kind::hdf5)
-        w = read_values(v.file, v.dataset);
     else
-        refuse(where + " weight", "random weights (export the weights of one instance as a list first)");
+        w = read_values(v.file, v.dataset);
     if (w.size() != s.size() || t.size() != s.size())
-        throw input_error(file(), where, "weights and synapses differ in number");
+        throw input_error(file(), "projection '" + p.name + "'", "weights and synapses differ in number");
 }
 
 std::string node_name(std::string s, const std::vector<nir_node>& taken) {
@@ -238,8 +250,16 @@ nir_graph exporter::build() {
         has_out[s] = 1;
         approximate(where + " plasticity", "plasticity (the initial weights are exported)",
                     p.plasticity.has_value());
-        if (p.delay.type != value_spec::kind::constant) refuse(where + " delay", "per-synapse delays");
-        const auto steps = std::max<std::int64_t>(1, std::llround(p.delay.value / d.sim.dt_ms));
+        std::int64_t steps = 0;
+        if (p.delay.type == value_spec::kind::constant) {
+            steps = std::max<std::int64_t>(1, std::llround(p.delay.value / d.sim.dt_ms));
+        } else { // per-synapse delays: only when they all agree
+            const auto l = lowering::lower_synapses(d, k);
+            const auto [lo, hi] = std::minmax_element(l.delay_steps.begin(), l.delay_steps.end());
+            if (lo == l.delay_steps.end() || *lo != *hi)
+                refuse(where + " delay", "per-synapse delays that differ");
+            steps = *lo;
+        }
         std::int64_t extra = steps - nirdepth::structural_delay(depth, s, t, back[edge_of[k]] != 0);
         if (extra < 0) {
             approximate(where + " delay",
@@ -274,7 +294,7 @@ nir_graph exporter::build() {
         } else {
             std::vector<std::int64_t> si, ti;
             std::vector<double> w;
-            synapses(p, si, ti, w);
+            synapses(k, si, ti, w);
             const std::size_t ns = d.populations[s].size, nt = d.populations[t].size;
             if (p.conn.type == connectivity::kind::one_to_one && ns == nt) {
                 lin.type = "Scale";
@@ -328,13 +348,14 @@ nir_graph exporter::build() {
 // (per output channel) into their target.
 void exporter::add_biases(std::vector<nir_node>& nodes,
                           const std::map<std::size_t, std::size_t>& first_linear) const {
-    for (const auto& p : d.projections) {
+    for (std::size_t k = 0; k < d.projections.size(); ++k) {
+        const auto& p = d.projections[k];
         if (!is_bias(d.populations[index(p.source)])) continue;
         const std::size_t t = index(p.target), nt = d.populations[t].size;
         const std::string where = "projection '" + p.name + "'";
         std::vector<std::int64_t> si, ti;
         std::vector<double> w;
-        synapses(p, si, ti, w);
+        synapses(k, si, ti, w);
         std::vector<double> b(nt, 0.0);
         for (std::size_t i = 0; i < w.size(); ++i) b[static_cast<std::size_t>(ti[i])] += w[i];
         auto it = first_linear.find(t);

@@ -360,7 +360,10 @@ nir_import_result import_nir(nir_graph g, const nir_import_options& o) {
     d.sim.duration_ms = o.duration_ms > 0.0 ? o.duration_ms : 1000.0 * o.dt_ms;
     d.description = "imported from NIR graph " + std::filesystem::path(g.file).filename().string() +
                     " by spikekit import (dt " + std::to_string(o.dt_ms) + " ms, reset " +
-                    (o.reset == nir_reset::subtract ? "subtract" : "zero") + ")";
+                    (!o.reset                          ? std::string("per node metadata, else zero")
+                     : *o.reset == nir_reset::subtract ? "subtract"
+                                                       : "zero") +
+                    ")";
     for (std::size_t k = 0; k < n; ++k)
         if (source[k]) {
             population p;

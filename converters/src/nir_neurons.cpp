@@ -65,11 +65,17 @@ std::string fmt(double x) {
 }
 
 // V_reset must stay below V_th for the kernel; for a node that never spikes any lower value will do.
-void set_reset(population& p, double v_th, double v_reset, const nir_import_options& o) {
+bool subtract(const nir_node& n, const nir_import_options& o) {
+    if (o.reset) return *o.reset == nir_reset::subtract;
+    auto it = n.metadata.find("reset");
+    return it != n.metadata.end() && it->second == "subtract";
+}
+
+void set_reset(population& p, double v_th, double v_reset, bool subtract) {
     p.params["V_th"] = v_th;
     p.params["V_reset"] = std::min(v_reset, v_th - 1.0);
     if (v_reset < v_th) p.params["V_reset"] = v_reset;
-    p.params["reset_subtract"] = o.reset == nir_reset::subtract ? 1.0 : 0.0;
+    p.params["reset_subtract"] = subtract ? 1.0 : 0.0;
     p.params["t_ref"] = 0.0;
 }
 
@@ -80,7 +86,7 @@ mapped leaky(const std::string& file, const nir_node& n, const nir_import_option
     m.pop.model = "lif_delta";
     m.pop.params = {{"tau_m", tau}, {"E_L", v_leak}, {"C_m", 1.0}};
     set_reset(m.pop, spiking ? uniform(file, n, "v_threshold", 0.0) : never_fires,
-              spiking ? uniform(file, n, "v_reset", 0.0) : 0.0, o);
+              spiking ? uniform(file, n, "v_reset", 0.0) : 0.0, subtract(n, o));
     const auto r = nirshapes::values(file, n, "r", size_of(n), 1.0);
     // r / (1 / (1 - P)) rather than r (1 - P): exactly 1 for the r = 1 / (1 - P) that export writes, so a
     // round trip keeps every weight bit for bit.
@@ -96,7 +102,7 @@ mapped integrator(const std::string& file, const nir_node& n, const nir_import_o
     mapped m;
     m.pop.model = "if_delta";
     set_reset(m.pop, spiking ? uniform(file, n, "v_threshold", 0.0) : never_fires,
-              spiking ? uniform(file, n, "v_reset", 0.0) : 0.0, o);
+              spiking ? uniform(file, n, "v_reset", 0.0) : 0.0, subtract(n, o));
     m.gain = nirshapes::values(file, n, "r", size_of(n), 1.0);
     m.note = n.name + " (" + n.type + "): if_delta, V <- V + r x (one integration per step)";
     m.spiking = spiking;
@@ -114,7 +120,7 @@ mapped cuba(const std::string& file, const nir_node& n, const nir_import_options
                     {"E_L", uniform(file, n, "v_leak", 0.0)},
                     {"I_e", 0.0}};
     set_reset(m.pop, spiking ? uniform(file, n, "v_threshold", 0.0) : never_fires,
-              spiking ? uniform(file, n, "v_reset", 0.0) : 0.0, o);
+              spiking ? uniform(file, n, "v_reset", 0.0) : 0.0, subtract(n, o));
     const auto r = nirshapes::values(file, n, "r", size_of(n), 1.0);
     const auto w_in = nirshapes::values(file, n, "w_in", size_of(n), 1.0);
     const double one_minus = -std::expm1(-o.dt_ms / tau_syn), unit = 1.0 / one_minus; // as for LIF
@@ -131,7 +137,7 @@ mapped passthrough(const nir_node& n, const nir_import_options& o, double thresh
     mapped m;
     m.pop.model = "lif_delta";
     m.pop.params = {{"tau_m", o.dt_ms * 1e-3}, {"E_L", 0.0}, {"C_m", 1.0}};
-    set_reset(m.pop, threshold, 0.0, o);
+    set_reset(m.pop, threshold, 0.0, false);
     m.gain.assign(size_of(n), 1.0);
     m.spiking = spiking;
     return m;

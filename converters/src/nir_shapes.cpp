@@ -224,6 +224,7 @@ std::string summary(const nir_node& n) {
                              : "[" + std::to_string(*lo) + ".." + std::to_string(*hi) + "]");
         }
     }
+    for (const auto& [k, v] : n.metadata) o << "  metadata." << k << "=" << v;
     return o.str();
 }
 

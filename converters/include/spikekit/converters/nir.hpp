@@ -16,6 +16,7 @@
 // Export (nir_export.cpp): the inverse, refusing what NIR cannot express.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,7 +84,9 @@ enum class nir_reset { zero, subtract };
 
 struct nir_import_options {
     double dt_ms = 1.0; // NIR times are in seconds (as every writer uses them); dt in ms as spikekit's
-    nir_reset reset = nir_reset::zero;
+    // Unset: a node's metadata "reset" ("zero" or "subtract", as spikekit's exporter writes it) if present,
+    // else zero. Set: every spiking node.
+    std::optional<nir_reset> reset;
     bool lenient = false;
     double duration_ms = 0.0; // of the description; 0: 1000 steps
 };
