@@ -191,6 +191,23 @@ void exporter::synapses(std::size_t k, std::vector<std::int64_t>& s, std::vector
         throw input_error(file(), "projection '" + p.name + "'", "weights and synapses differ in number");
 }
 
+// A grouped conv2d with one channel per group, no dilation and every tap 1 (or 1 / window) is a SumPool2d
+// (AvgPool2d): written as such, import maps it back onto the same kernel.
+bool pool_node(const conv2d_spec& c, const std::vector<double>& w, nir_node& n) {
+    if (c.groups != c.in_shape[0] || c.out_channels != c.groups || c.dilation[0] != 1 || c.dilation[1] != 1 ||
+        w.empty())
+        return false;
+    const double taps = static_cast<double>(c.kernel[0] * c.kernel[1]);
+    const bool sum = std::all_of(w.begin(), w.end(), [](double x) { return x == 1.0; });
+    const bool avg = std::all_of(w.begin(), w.end(), [&](double x) { return x == 1.0 / taps; });
+    if (!sum && !avg) return false;
+    n.type = sum ? "SumPool2d" : "AvgPool2d";
+    n.fields["kernel_size"] = ints({double(c.kernel[0]), double(c.kernel[1])});
+    n.fields["stride"] = ints({double(c.stride[0]), double(c.stride[1])});
+    n.fields["padding"] = ints({double(c.padding[0]), double(c.padding[1])});
+    return true;
+}
+
 std::string node_name(std::string s, const std::vector<nir_node>& taken) {
     std::replace(s.begin(), s.end(), '/', '_');
     const std::string base = s;
@@ -282,15 +299,20 @@ nir_graph exporter::build() {
                 w = read_values(p.weight.file, p.weight.dataset);
             else
                 refuse(where + " weight", "random kernel weights");
-            lin.type = "Conv2d";
-            lin.fields["weight"] =
-                num(w, {c.out_channels, c.in_shape[0] / c.groups, c.kernel[0], c.kernel[1]});
-            lin.fields["bias"] = num(std::vector<double>(c.out_channels, 0.0), {c.out_channels});
-            lin.fields["stride"] = ints({double(c.stride[0]), double(c.stride[1])});
-            lin.fields["padding"] = ints({double(c.padding[0]), double(c.padding[1])});
-            lin.fields["dilation"] = ints({double(c.dilation[0]), double(c.dilation[1])});
-            lin.fields["groups"] = int_scalar(c.groups);
-            lin.fields["input_shape"] = ints({double(c.in_shape[1]), double(c.in_shape[2])});
+            if (pool_node(c, w, lin))
+                w.clear();
+            else
+                lin.type = "Conv2d";
+            if (lin.type == "Conv2d") {
+                lin.fields["weight"] =
+                    num(w, {c.out_channels, c.in_shape[0] / c.groups, c.kernel[0], c.kernel[1]});
+                lin.fields["bias"] = num(std::vector<double>(c.out_channels, 0.0), {c.out_channels});
+                lin.fields["stride"] = ints({double(c.stride[0]), double(c.stride[1])});
+                lin.fields["padding"] = ints({double(c.padding[0]), double(c.padding[1])});
+                lin.fields["dilation"] = ints({double(c.dilation[0]), double(c.dilation[1])});
+                lin.fields["groups"] = int_scalar(c.groups);
+                lin.fields["input_shape"] = ints({double(c.in_shape[1]), double(c.in_shape[2])});
+            }
         } else {
             std::vector<std::int64_t> si, ti;
             std::vector<double> w;
@@ -322,7 +344,8 @@ nir_graph exporter::build() {
         }
         out_edges.emplace_back(from, lin.name);
         from = lin.name;
-        if (lin.type != "Scale" && !first_linear.count(t)) first_linear[t] = nodes.size();
+        if ((lin.type == "Linear" || lin.type == "Conv2d") && !first_linear.count(t))
+            first_linear[t] = nodes.size();
         nodes.push_back(lin);
         if (extra > 0) {
             nir_node dl;
