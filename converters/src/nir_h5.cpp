@@ -1,6 +1,8 @@
 // HDF5 access for NIR files (see nir_h5.hpp), on the HDF5 C library.
 #include "nir_h5.hpp"
 
+#include <algorithm>
+
 #include <hdf5.h>
 
 #include "spikekit/core/error.hpp"
@@ -161,6 +163,17 @@ void file_writer::write(const std::string& path, const nir_value& v) {
         rc = ds.id < 0      ? -1
              : ints.empty() ? 0
                             : H5Dwrite(ds.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ints.data());
+    } else if (std::all_of(v.numbers.begin(), v.numbers.end(),
+                           [](double x) { return static_cast<double>(static_cast<float>(x)) == x; })) {
+        // float32 when no value loses a bit (as most writers store weights; half the size)
+        std::vector<float> f(v.numbers.size());
+        for (std::size_t i = 0; i < f.size(); ++i) f[i] = static_cast<float>(v.numbers[i]);
+        hid ds(H5Dcreate2(p_->file, path.c_str(), H5T_IEEE_F32LE, space.id, H5P_DEFAULT, H5P_DEFAULT,
+                          H5P_DEFAULT),
+               H5Dclose);
+        rc = ds.id < 0   ? -1
+             : f.empty() ? 0
+                         : H5Dwrite(ds.id, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, f.data());
     } else {
         hid ds(H5Dcreate2(p_->file, path.c_str(), H5T_IEEE_F64LE, space.id, H5P_DEFAULT, H5P_DEFAULT,
                           H5P_DEFAULT),
