@@ -2,6 +2,7 @@
 // floor((in + 2 p - d (k - 1) - 1) / s + 1)).
 #include "nir_shapes.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -220,8 +221,10 @@ std::string summary(const nir_node& n) {
             o << v.numbers[0];
         } else if (!v.numbers.empty()) {
             const auto [lo, hi] = std::minmax_element(v.numbers.begin(), v.numbers.end());
-            o << (*lo == *hi ? std::to_string(*lo)
-                             : "[" + std::to_string(*lo) + ".." + std::to_string(*hi) + "]");
+            if (*lo == *hi)
+                o << *lo;
+            else
+                o << "[" << *lo << ".." << *hi << "]";
         }
     }
     for (const auto& [k, v] : n.metadata) o << "  metadata." << k << "=" << v;
