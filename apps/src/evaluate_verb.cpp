@@ -132,6 +132,7 @@ struct evaluator {
     struct result {
         int predicted = 0;
         std::uint64_t spikes = 0, synaptic_events = 0;
+        double build_seconds = 0.0;
     };
 
     result run(const std::string& file) const;
@@ -190,6 +191,7 @@ evaluator::result evaluator::run(const std::string& file) const {
     for (const auto& p : sim.population_statistics())
         if (p.name != input && p.name != converters::nir_bias_population) r.spikes += p.spikes;
     r.synaptic_events = sim.synaptic_events();
+    r.build_seconds = sim.build_seconds();
     return r;
 }
 
@@ -333,11 +335,13 @@ int evaluate_verb(const std::vector<std::string>& argv) {
 
     std::vector<std::vector<std::uint64_t>> confusion(classes, std::vector<std::uint64_t>(classes, 0));
     std::uint64_t correct = 0, spikes = 0, events = 0;
+    double build = 0.0;
     for (std::size_t k = 0; k < samples.size(); ++k) {
         confusion[static_cast<std::size_t>(samples[k].label)][static_cast<std::size_t>(res[k].predicted)]++;
         correct += res[k].predicted == samples[k].label;
         spikes += res[k].spikes;
         events += res[k].synaptic_events;
+        build += res[k].build_seconds;
     }
     const double n = static_cast<double>(samples.size());
     nlohmann::json per_class = nlohmann::json::object();
@@ -357,6 +361,7 @@ int evaluate_verb(const std::vector<std::string>& argv) {
                             {"synaptic_events_per_sample", static_cast<double>(events) / n},
                             {"seconds", seconds},
                             {"cpu_seconds", cpu_seconds},
+                            {"build_seconds_per_sample", build / n},
                             {"samples_per_second", n / seconds},
                             {"threads", threads},
                             {"bin_ms", e.bin_ms},
