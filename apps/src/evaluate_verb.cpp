@@ -237,16 +237,6 @@ std::string default_output(const network_description& d) {
     return found;
 }
 
-double time_value(const args& a, const std::string& o, double def) {
-    const auto v = a.get(o);
-    if (!v) return def;
-    try {
-        return units::parse_quantity(*v, "ms");
-    } catch (const std::exception& e) {
-        throw usage_error(o + ": " + e.what());
-    }
-}
-
 evaluator load(const args& a, const std::string& net) {
     evaluator e;
     const auto models = neurons::builtin_models();
@@ -284,7 +274,7 @@ evaluator load(const args& a, const std::string& net) {
                                   std::to_string(in->size));
         e.height = e.width = side;
     }
-    e.bin_ms = time_value(a, "--bin", e.desc.sim.dt_ms);
+    e.bin_ms = time_option(a, "--bin", e.desc.sim.dt_ms);
     if (!(e.bin_ms > 0.0)) throw usage_error("--bin expects a time > 0");
     e.latency = latency(e.desc, e.input, e.output);
     return e;

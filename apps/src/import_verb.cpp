@@ -40,16 +40,6 @@ options:
 exit codes: 0 ok, 1 runtime failure, 2 bad input (malformed graph: the message names the node and field)
 )";
 
-double time_option(const args& a, const std::string& o, double def) {
-    const auto v = a.get(o);
-    if (!v) return def;
-    try {
-        return units::parse_quantity(*v, "ms");
-    } catch (const std::exception& e) {
-        throw usage_error(o + ": " + e.what());
-    }
-}
-
 nlohmann::json graph_json(const converters::nir_graph& g) {
     nlohmann::json j = {{"file", g.file},
                         {"version", g.version},
@@ -64,6 +54,16 @@ nlohmann::json graph_json(const converters::nir_graph& g) {
 }
 
 } // namespace
+
+double time_option(const args& a, const std::string& o, double def) {
+    const auto v = a.get(o);
+    if (!v) return def;
+    try {
+        return units::parse_quantity(*v, "ms");
+    } catch (const std::exception& e) {
+        throw usage_error(o + ": " + e.what());
+    }
+}
 
 converters::nir_import_options nir_options(const args& a) {
     converters::nir_import_options o;

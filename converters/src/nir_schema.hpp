@@ -26,6 +26,11 @@ struct type_spec {
 
 inline const std::vector<type_spec>& types() {
     using enum kind;
+    static const std::vector<field_spec> conv = {
+        {"weight", number, true},       {"bias", number, false},
+        {"stride", integer, false},     {"padding", integer_or_string, false},
+        {"dilation", integer, false},   {"groups", integer, false},
+        {"input_shape", integer, false}};
     static const std::vector<type_spec> t = {
         {"Input", {{"shape", integer, true}}},
         {"Output", {{"shape", integer, true}}},
@@ -36,22 +41,8 @@ inline const std::vector<type_spec>& types() {
         {"Delay", {{"delay", number, true}}, "delay"},
         {"Flatten",
          {{"start_dim", integer, false}, {"end_dim", integer, false}, {"input_type", integer, false}}},
-        {"Conv1d",
-         {{"weight", number, true},
-          {"bias", number, false},
-          {"stride", integer, false},
-          {"padding", integer_or_string, false},
-          {"dilation", integer, false},
-          {"groups", integer, false},
-          {"input_shape", integer, false}}},
-        {"Conv2d",
-         {{"weight", number, true},
-          {"bias", number, false},
-          {"stride", integer, false},
-          {"padding", integer_or_string, false},
-          {"dilation", integer, false},
-          {"groups", integer, false},
-          {"input_shape", integer, false}}},
+        {"Conv1d", conv},
+        {"Conv2d", conv},
         {"SumPool2d",
          {{"kernel_size", integer, true}, {"stride", integer, false}, {"padding", integer, false}}},
         {"AvgPool2d",
