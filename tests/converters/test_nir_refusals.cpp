@@ -212,7 +212,22 @@ TEST_CASE("the command line: import --info, import, export, evaluate; exit 2 on 
         j.erase("samples_per_second");
         j.erase("threads");
         j.erase("cpu_seconds");
+        j.erase("build_seconds_per_sample");
         results[t - 1] = j.dump();
     }
     CHECK(results[0] == results[1]);
+    // The N-MNIST folder layout: one subfolder per class (recordings copied into the build tree).
+    for (const auto& [cls, sample] : {std::pair{"3", "10"}, std::pair{"5", "1"}}) {
+        std::filesystem::create_directories(dir.path / "classes" / cls);
+        std::filesystem::copy_file(shared_path(std::string("data/events/nmnist_small/") + sample + ".bs2"),
+                                   dir.path / "classes" / cls / (std::string(sample) + ".bs2"));
+    }
+    auto f =
+        run_command(bin + " evaluate " + cnn + " --events " + dir.file("classes") + " --json --quiet", false);
+    REQUIRE(f.exit_code == 0);
+    const auto j = nlohmann::json::parse(f.out);
+    CHECK(j["samples"] == 2);
+    CHECK(j["per_class"].size() == 2);
+    CHECK(j["per_class"].contains("3"));
+    CHECK(j["per_class"].contains("5"));
 }
