@@ -139,7 +139,12 @@ struct evaluator {
 };
 
 std::vector<std::vector<double>> binned(const evaluator& e, const std::string& file, std::int64_t& bins) {
-    const auto ev = events::read_all(file);
+    std::vector<events::dvs_event> ev;
+    { // one reader at a time: some formats (HDF5) go through a library that is not thread-safe
+        static std::mutex reading;
+        std::lock_guard<std::mutex> lock(reading);
+        ev = events::read_all(file);
+    }
     std::vector<std::vector<double>> times(std::size_t{2} * e.height * e.width);
     std::vector<std::int64_t> last(times.size(), -1);
     bins = 0;
