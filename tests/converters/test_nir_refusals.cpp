@@ -216,6 +216,17 @@ TEST_CASE("the command line: import --info, import, export, evaluate; exit 2 on 
         results[t - 1] = j.dump();
     }
     CHECK(results[0] == results[1]);
+    // The same network imported to network.json + weights.h5 evaluates to the same figures.
+    REQUIRE(run_command(bin + " import " + cnn + " --out " + dir.file("cnn")).exit_code == 0);
+    auto as_json = run_command(bin + " evaluate " + dir.file("cnn/network.json") + " --events " + list +
+                                   " --samples 6 --json --quiet",
+                               false);
+    REQUIRE(as_json.exit_code == 0);
+    auto jj = nlohmann::json::parse(as_json.out);
+    for (const char* k :
+         {"seconds", "samples_per_second", "threads", "cpu_seconds", "build_seconds_per_sample"})
+        jj.erase(k);
+    CHECK(jj.dump() == results[0]);
     // The N-MNIST folder layout: one subfolder per class (recordings copied into the build tree).
     for (const auto& [cls, sample] : {std::pair{"3", "10"}, std::pair{"5", "1"}}) {
         std::filesystem::create_directories(dir.path / "classes" / cls);
