@@ -5,7 +5,7 @@
 #include "nir_h5.hpp"
 #include "nir_schema.hpp"
 #include "spikekit/core/error.hpp"
-#include "spikekit/core/output.hpp"
+#include "spikekit/io/atomic_file.hpp"
 
 namespace spikekit::converters {
 namespace {
@@ -147,7 +147,7 @@ nir_graph read_nir(const std::string& path, bool lenient) {
 }
 
 void write_nir(const nir_graph& g, const std::string& path) {
-    write_atomically(path, [&](const std::string& tmp) {
+    io::write_atomically(path, [&](const std::string& tmp) {
         nirh5::file_writer w(tmp);
         nir_value v;
         v.text = true;

@@ -6,7 +6,7 @@
 #include "spikekit/converters/nir.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
-#include "spikekit/core/output.hpp"
+#include "spikekit/io/atomic_file.hpp"
 
 namespace spikekit::converters {
 namespace {
@@ -28,7 +28,7 @@ void save_network(const network_description& in, const std::string& dir) {
     if (ec) throw runtime_error(dir + ": cannot create the directory: " + ec.message());
     network_description d = in;
     const std::string file = "weights.h5";
-    write_atomically((std::filesystem::path(dir) / file).string(), [&](const std::string& tmp) {
+    io::write_atomically((std::filesystem::path(dir) / file).string(), [&](const std::string& tmp) {
         nirh5::file_writer w(tmp);
         for (std::size_t k = 0; k < d.projections.size(); ++k) {
             auto& p = d.projections[k];
@@ -61,7 +61,7 @@ void save_network(const network_description& in, const std::string& dir) {
         w.close();
     });
     const std::string json = to_json(d);
-    write_atomically((std::filesystem::path(dir) / "network.json").string(), [&](const std::string& tmp) {
+    io::write_atomically((std::filesystem::path(dir) / "network.json").string(), [&](const std::string& tmp) {
         std::ofstream f(tmp, std::ios::binary);
         f << json;
         if (!f.flush()) throw runtime_error(tmp + ": cannot write");
