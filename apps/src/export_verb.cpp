@@ -1,5 +1,5 @@
-// spikekit export NET.json --target T ...: a network description written for another platform. Each
-// target has its own options and help (export_<target>.cpp); this file only dispatches on --target.
+// spikekit export NET.json --target TARGET ...: a network description written for another platform or tool.
+// Each target has its own options and help (export_<target>.cpp); this file only dispatches on --target.
 #include <iostream>
 
 #include "cli.hpp"
@@ -10,20 +10,22 @@ namespace {
 
 constexpr const char* export_help = R"(usage: spikekit export NET.json --target TARGET [options]
 
-Write the network described in NET.json for another platform.
+Write the network described in NET.json for another platform or tool.
 
 targets:
   mcu    C++ sources for the freestanding MCU runtime, with host and Cortex-M programs
          (spikekit export --target mcu --help)
+  nir    a NIR graph (HDF5, the layout of nir.write) for Norse, snnTorch, Sinabs, Rockpool, Lava, ...
+         (spikekit export --target nir --help)
 
-exit codes: 0 ok, 1 runtime failure, 2 bad input (config, option)
+exit codes: 0 ok, 1 runtime failure, 2 bad input (config, option, or a model the target cannot express)
 )";
 
 struct export_target {
     const char* name;
     int (*run)(const std::vector<std::string>&);
 };
-constexpr export_target targets[] = {{"mcu", export_mcu}};
+constexpr export_target targets[] = {{"mcu", export_mcu}, {"nir", export_nir_verb}};
 
 } // namespace
 
@@ -42,11 +44,11 @@ int export_verb(const std::vector<std::string>& argv) {
             std::cout << export_help;
             return ok;
         }
-        throw usage_error("export needs --target (mcu); see spikekit export --help");
+        throw usage_error("export needs --target (mcu or nir); see spikekit export --help");
     }
     for (const auto& t : targets)
         if (target == t.name) return t.run(argv);
-    throw usage_error("--target expects mcu, got '" + target + "'");
+    throw usage_error("--target expects mcu or nir, got '" + target + "'");
 }
 
 } // namespace spikekit::app

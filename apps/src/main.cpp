@@ -23,6 +23,10 @@ const std::vector<verb>& verbs() {
          "write a network for another platform (--target mcu: C++ for Cortex-M, verified under QEMU)",
          export_verb},
         {"ecg", "ECG records (WFDB/PhysioNet): info, encode into level-crossing events (HDF5)", ecg_verb},
+        {"import", "a NIR graph as a network description (network.json + weights.h5), or --info",
+         import_verb},
+        {"export", "a network description for another tool (--target nir)", export_verb},
+        {"evaluate", "accuracy of a spiking network on labelled event-camera recordings", evaluate_verb},
     };
     return v;
 }

@@ -12,7 +12,8 @@ namespace spikekit::app {
 int rules_verb(const std::vector<std::string>& argv) {
     args a(argv, {"--json", "--help"}, {});
     if (a.flag("--help")) {
-        std::cout << "usage: spikekit rules [NAME] [--json]\n\nList the plasticity rules a projection's \"plasticity\"\n"
+        std::cout << "usage: spikekit rules [NAME] [--json]\n\nList the plasticity rules a projection's "
+                     "\"plasticity\"\n"
                      "block can name, or describe one: equations and parameters (unit, default, range).\n";
         return ok;
     }

@@ -341,7 +341,8 @@ void passthrough(onnx_context& ctx, const onnx::NodeProto& n) {
 // reads: dropped there, refused anywhere else.
 void final_softmax(onnx_context& ctx, const onnx::NodeProto& n) {
     if (n.output(0) != ctx.graph_output || ctx.uses[n.output(0)] != 1)
-        ctx.fail(n, n.op_type() + " is supported only as the last node (the graph output), where it is dropped");
+        ctx.fail(n,
+                 n.op_type() + " is supported only as the last node (the graph output), where it is dropped");
     passthrough(ctx, n);
 }
 

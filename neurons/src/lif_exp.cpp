@@ -14,6 +14,8 @@
 //   decay exactly.
 //
 // Both: V >= V_th -> spike, V = V_reset, V held for t_ref while the synaptic variables keep evolving.
+// lif_exp with reset_subtract = 1: V -= V_th - V_reset instead (reset by subtraction, as snnTorch's
+// Synaptic neurons and NIR CubaLIF graphs trained with it).
 // Order within a step (as NEST): V is advanced with the synaptic state at the start of the step, then the
 // synaptic variables decay and receive the spikes arriving in this step, then the threshold is tested.
 #include <algorithm>
@@ -60,7 +62,8 @@ struct lif_exp_group final : soa_group {
         "LIF with exponential current synapses (NEST iaf_psc_exp; Brette 2007 CUBA).\n"
         "  C_m dV/dt = -C_m (V - E_L)/tau_m + I_syn_ex + I_syn_in + I_e + I_ext\n"
         "  dI_syn_x/dt = -I_syn_x/tau_syn_x; a spike of weight w [pA] adds w to I_syn_x.\n"
-        "  Exact integration (propagator matrix).";
+        "  Exact integration (propagator matrix).\n"
+        "  V >= V_th: spike, V = V_reset (or V -= V_th - V_reset if reset_subtract), refractory t_ref.";
     static constexpr param_info params[] = {
         {"C_m", "pF", 250.0, 0.0, unbounded, "membrane capacitance", false, true},
         {"tau_m", "ms", 10.0, 0.0, unbounded, "membrane time constant", false, true},
@@ -71,6 +74,7 @@ struct lif_exp_group final : soa_group {
         {"V_reset", "mV", -70.0, -unbounded, unbounded, "reset potential"},
         {"t_ref", "ms", 2.0, 0.0, 1e6, "refractory period"},
         {"I_e", "pA", 0.0, -unbounded, unbounded, "constant external current"},
+        {"reset_subtract", "1", 0.0, 0.0, 1.0, "1: reset by subtracting V_th - V_reset", true},
     };
     static constexpr auto& state = cuba_state;
     static constexpr auto& receptors = cuba_receptors;
@@ -85,6 +89,7 @@ struct lif_exp_group final : soa_group {
         v_th_ = param(p, "V_th");
         v_reset_ = param(p, "V_reset");
         i_e_ = param(p, "I_e");
+        subtract_ = param(p, "reset_subtract") != 0.0;
         n_ref_ = steps_of(param(p, "t_ref"), dt);
         p22_ = std::exp(-dt / tau_m);
         p20_ = tau_m / c * (1.0 - p22_);
@@ -99,7 +104,7 @@ struct lif_exp_group final : soa_group {
               std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
         advance_for_input(*this, a, begin, end);
-        reset_above(v_th_, v_reset_, n_ref_, a.step, begin, end, spikes);
+        reset_above(v_th_, v_reset_, n_ref_, a.step, begin, end, spikes, subtract_);
     }
 
     // Constants copied to locals and restrict pointers: the loop is branch-free and vectorizes.
@@ -128,6 +133,7 @@ struct lif_exp_group final : soa_group {
 
   private:
     double e_l_, v_th_, v_reset_, i_e_, p22_, p20_, p11e_, p11i_, p21e_, p21i_;
+    bool subtract_ = false;
     std::int64_t n_ref_;
 };
 

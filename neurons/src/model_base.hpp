@@ -59,8 +59,10 @@ class soa_group : public neuron_group {
   protected:
     // Threshold and reset of V (state variable 0) after a vectorized update pass: spikes are rare, so
     // this scan is separate from the update loop.
+    // `subtract`: V -= V_th - V_reset instead of V = V_reset (reset by subtraction, as rate-coded and NIR
+    // imported networks need).
     void reset_above(double v_th, double v_reset, std::int64_t n_ref, std::int64_t s, std::uint32_t begin,
-                     std::uint32_t end, std::vector<std::uint32_t>& spikes) {
+                     std::uint32_t end, std::vector<std::uint32_t>& spikes, bool subtract = false) {
         double* v = vars_[0].data();
         // Blocks of 16 are first tested together (a vectorized count), so the usual case, no neuron of the
         // block above threshold, costs no branch per neuron.
@@ -72,7 +74,7 @@ class soa_group : public neuron_group {
             if (!above) continue;
             for (std::uint32_t i = b; i < e; ++i)
                 if (v[i] >= v_th && s >= ref_end_[i]) {
-                    v[i] = v_reset;
+                    v[i] = subtract ? v[i] - (v_th - v_reset) : v_reset;
                     ref_end_[i] = s + 1 + n_ref;
                     spikes.push_back(i);
                 }

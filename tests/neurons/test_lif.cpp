@@ -13,7 +13,9 @@ using spikekit::test::single_neuron;
 
 TEST_CASE("lif_delta: the membrane under a constant current follows the exact solution") {
     const double tau = 20, c = 250, el = -70, ie = 300, dt = 0.1;
-    single_neuron n("lif_delta", {{"tau_m", tau}, {"C_m", c}, {"E_L", el}, {"I_e", ie}, {"V_th", 0}, {"V_reset", -70}}, dt);
+    single_neuron n("lif_delta",
+                    {{"tau_m", tau}, {"C_m", c}, {"E_L", el}, {"I_e", ie}, {"V_th", 0}, {"V_reset", -70}},
+                    dt);
     for (int k = 1; k <= 2000; ++k) {
         n.step();
         const double t = k * dt;
@@ -23,19 +25,29 @@ TEST_CASE("lif_delta: the membrane under a constant current follows the exact so
 
 TEST_CASE("lif_delta: inter-spike interval = refractory period + analytic time to threshold") {
     const double tau = 10, c = 250, el = -70, ie = 600, vth = -55, vr = -70, tref = 2, dt = 0.01;
-    single_neuron n("lif_delta", {{"tau_m", tau}, {"C_m", c}, {"E_L", el}, {"I_e", ie}, {"V_th", vth}, {"V_reset", vr}, {"t_ref", tref}}, dt);
+    single_neuron n("lif_delta",
+                    {{"tau_m", tau},
+                     {"C_m", c},
+                     {"E_L", el},
+                     {"I_e", ie},
+                     {"V_th", vth},
+                     {"V_reset", vr},
+                     {"t_ref", tref}},
+                    dt);
     std::vector<long> spikes;
     for (long k = 0; k < 20000; ++k)
         if (!n.step().empty()) spikes.push_back(k);
     REQUIRE(spikes.size() > 5);
     const double v_inf = el + ie * tau / c;
     const double isi = tref + tau * std::log((v_inf - vr) / (v_inf - vth));
-    const double measured = static_cast<double>(spikes.back() - spikes[1]) / static_cast<double>(spikes.size() - 2) * dt;
+    const double measured =
+        static_cast<double>(spikes.back() - spikes[1]) / static_cast<double>(spikes.size() - 2) * dt;
     CHECK(measured == doctest::Approx(isi).epsilon(dt / isi)); // within one step
 }
 
 TEST_CASE("lif_delta: input during the refractory period is dropped, reset by subtraction keeps the excess") {
-    single_neuron n("lif_delta", {{"E_L", 0}, {"V_th", 10}, {"V_reset", 0}, {"t_ref", 0.3}, {"tau_m", 1e9}}, 0.1);
+    single_neuron n("lif_delta", {{"E_L", 0}, {"V_th", 10}, {"V_reset", 0}, {"t_ref", 0.3}, {"tau_m", 1e9}},
+                    0.1);
     CHECK(n.step(12).size() == 1);
     CHECK(n.get("V_m") == 0.0);
     n.step(5); // refractory steps 1..3
@@ -53,22 +65,53 @@ TEST_CASE("lif_exp: the PSP of one input equals the analytic double exponential"
     const double tm = 10, ts = 2, c = 250, w = 1000, el = -70, dt = 0.1;
     for (double tau_s : {ts, tm}) { // also the degenerate case tau_s = tau_m
         CAPTURE(tau_s);
-        single_neuron n("lif_exp", {{"tau_m", tm}, {"tau_syn_ex", tau_s}, {"C_m", c}, {"E_L", el}, {"V_th", 100}, {"V_reset", -80}}, dt);
+        single_neuron n(
+            "lif_exp",
+            {{"tau_m", tm}, {"tau_syn_ex", tau_s}, {"C_m", c}, {"E_L", el}, {"V_th", 100}, {"V_reset", -80}},
+            dt);
         n.step(static_cast<float>(w)); // the current jumps at the end of step 0
         for (int k = 1; k <= 1000; ++k) {
             n.step();
             const double t = k * dt;
-            const double psp = tau_s == tm ? w / c * t * std::exp(-t / tm)
-                                           : w / c * tm * tau_s / (tm - tau_s) * (std::exp(-t / tm) - std::exp(-t / tau_s));
+            const double psp =
+                tau_s == tm ? w / c * t * std::exp(-t / tm)
+                            : w / c * tm * tau_s / (tm - tau_s) * (std::exp(-t / tm) - std::exp(-t / tau_s));
             REQUIRE(n.get("V_m") - el == doctest::Approx(psp).epsilon(1e-9));
             REQUIRE(n.get("I_syn_ex") == doctest::Approx(w * std::exp(-t / tau_s)).epsilon(1e-12));
         }
     }
 }
 
-TEST_CASE("lif_cond_exp: conductances decay exactly, V relaxes exactly without input, and the PSP converges") {
+TEST_CASE("lif_exp with reset_subtract: a spike subtracts V_th - V_reset and keeps the excess") {
+    // A current jump large enough to cross the threshold within one step: V after the step is the exact
+    // double exponential minus V_th - V_reset (subtraction), or V_reset (reset to a value).
+    const double tm = 10, ts = 2, c = 10, el = 0, dt = 0.1, w = 2000;
+    for (double subtract : {0.0, 1.0}) {
+        CAPTURE(subtract);
+        single_neuron n("lif_exp",
+                        {{"tau_m", tm},
+                         {"tau_syn_ex", ts},
+                         {"C_m", c},
+                         {"E_L", el},
+                         {"V_th", 1.0},
+                         {"V_reset", -0.5},
+                         {"t_ref", 0},
+                         {"reset_subtract", subtract}},
+                        dt);
+        n.step(static_cast<float>(w));
+        const double t = dt; // V after one step of the current w: the double exponential at t = dt
+        const double free = w / c * tm * ts / (tm - ts) * (std::exp(-t / tm) - std::exp(-t / ts));
+        REQUIRE(free > 1.0);
+        CHECK(n.step().size() == 1);
+        CHECK(n.get("V_m") == doctest::Approx(subtract != 0.0 ? free - 1.5 : -0.5).epsilon(1e-9));
+    }
+}
+
+TEST_CASE(
+    "lif_cond_exp: conductances decay exactly, V relaxes exactly without input, and the PSP converges") {
     const double dt = 0.1;
-    single_neuron n("lif_cond_exp", {{"C_m", 200}, {"g_L", 10}, {"E_L", -60}, {"tau_syn_ex", 5}, {"V_th", 0}}, dt);
+    single_neuron n("lif_cond_exp", {{"C_m", 200}, {"g_L", 10}, {"E_L", -60}, {"tau_syn_ex", 5}, {"V_th", 0}},
+                    dt);
     n.set("V_m", -50);
     for (int k = 1; k <= 500; ++k) {
         n.step();
@@ -76,7 +119,8 @@ TEST_CASE("lif_cond_exp: conductances decay exactly, V relaxes exactly without i
     }
     // PSP of a 6 nS input: dt = 0.1 ms against a dt = 0.001 ms reference, peak within 0.5 %.
     auto peak = [](double h) {
-        single_neuron m("lif_cond_exp", {{"C_m", 200}, {"g_L", 10}, {"E_L", -60}, {"tau_syn_ex", 5}, {"V_th", 0}}, h);
+        single_neuron m("lif_cond_exp",
+                        {{"C_m", 200}, {"g_L", 10}, {"E_L", -60}, {"tau_syn_ex", 5}, {"V_th", 0}}, h);
         m.step(6.0f);
         double best = -60;
         for (int k = 0; k < static_cast<int>(50 / h); ++k) {
@@ -117,7 +161,8 @@ TEST_CASE("lif_cond_exp adaptive threshold: theta rises by theta_plus per spike 
     // Inter-spike intervals lengthen as theta builds up.
     const auto isi_first = steps[2] - steps[0], isi_last = steps[steps.size() - 1] - steps[steps.size() - 3];
     CHECK(isi_last > isi_first);
-    // Between spikes theta decays exactly by exp(-dt / tau_theta) per step; at a spike it jumps by theta_plus.
+    // Between spikes theta decays exactly by exp(-dt / tau_theta) per step; at a spike it jumps by
+    // theta_plus.
     const auto& th = sim.traces()[0].values;
     int jumps = 0;
     for (std::size_t k = 1; k < th.size(); ++k) {
