@@ -30,7 +30,9 @@ options:
   --no-output       do not write an output file
   --threads N       worker threads (default: the config's simulation.threads, else 1)
   --seed S          random seed (overrides simulation.seed)
-  --duration MS     biological time to simulate in ms (overrides simulation.duration)
+  --duration MS     biological time to simulate in ms (overrides simulation.duration); with --resume, the
+                    end time of the whole run counted from t = 0 (not the time to add), at least the
+                    checkpoint's time
   --checkpoint FILE save the whole state of the run to FILE (HDF5): at --checkpoint-at, else at the end
   --checkpoint-at MS  biological time at which to save the checkpoint (the run then continues)
   --resume FILE     continue the run saved in checkpoint FILE up to the duration (the config comes from

@@ -12,15 +12,18 @@ namespace spikekit::neurons::detail {
 namespace {
 
 constexpr state_info int_state[] = {{"V_m", "1", "membrane potential (integer)"}};
-constexpr receptor_info int_receptors[] = {{"exc", "1", "integer weight added to V", true, true},
-                                           {"inh", "1", "integer weight added to V (negative to inhibit)", true, true}};
+constexpr receptor_info int_receptors[] = {
+    {"exc", "1", "integer weight added to V", true, true},
+    {"inh", "1", "integer weight added to V (negative to inhibit)", true, true}};
 
 struct lif_int_group final : neuron_group {
     static constexpr std::string_view name = "lif_int";
     static constexpr std::string_view doc =
-        "Chip-style integer LIF (spikekit/neurons/int_lif_arith.hpp), bit-identical to the chip models and the\n"
+        "Chip-style integer LIF (spikekit/neurons/int_lif_arith.hpp), bit-identical to the chip models and "
+        "the\n"
         "MCU runtime. Per step: refractory? drop input : leak, v = sat(v + input + bias), v >= threshold ->\n"
-        "spike and reset (to reset_value, by subtracting threshold, or none). Divisions by 2^k round toward zero.";
+        "spike and reset (to reset_value, by subtracting threshold, or none). Divisions by 2^k round toward "
+        "zero.";
     static constexpr param_info params[] = {
         {"threshold", "1", 64, -2147483648.0, 2147483647.0, "firing threshold", true},
         {"reset_value", "1", 0, -2147483648.0, 2147483647.0, "value after a spike (reset_mode 0)", true},
@@ -65,19 +68,35 @@ struct lif_int_group final : neuron_group {
         expose("ref", ref_);
     }
 
-    double get(std::size_t, std::uint32_t i, std::int64_t) const override { return static_cast<double>(v_[i]); }
+    std::string invalid_state() const override {
+        for (std::size_t i = 0; i < v_.size(); ++i) {
+            if (intlif::saturate(v_[i], prm_.v_bits) != v_[i])
+                return "V_m[" + std::to_string(i) + "] = " + std::to_string(v_[i]) + ": outside the " +
+                       std::to_string(prm_.v_bits) + "-bit membrane";
+            if (ref_[i] < 0 || ref_[i] > prm_.refractory)
+                return "ref[" + std::to_string(i) + "] = " + std::to_string(ref_[i]) + ": outside [0, " +
+                       std::to_string(prm_.refractory) + "]";
+        }
+        return {};
+    }
+
+    double get(std::size_t, std::uint32_t i, std::int64_t) const override {
+        return static_cast<double>(v_[i]);
+    }
     void set(std::size_t, std::uint32_t i, double x) override {
         v_[i] = intlif::saturate(static_cast<std::int64_t>(std::llround(x)), prm_.v_bits);
     }
 
-    void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
+    void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
+              std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
         for (std::uint32_t i = begin; i < end; ++i) {
             const double x = static_cast<double>(a.input[0][i]) + static_cast<double>(a.input[1][i]) +
                              (a.i_ext ? a.i_ext[i] : 0.0);
             a.input[0][i] = a.input[1][i] = 0.0f;
             if (std::abs(x) >= 16777216.0)
-                throw runtime_error("lif_int: input of " + std::to_string(x) + " to one neuron in one step exceeds 2^24 "
+                throw runtime_error("lif_int: input of " + std::to_string(x) +
+                                    " to one neuron in one step exceeds 2^24 "
                                     "(float accumulation would no longer be exact)");
             auto v = static_cast<std::int32_t>(v_[i]);
             auto r = static_cast<std::uint16_t>(ref_[i]);
@@ -87,13 +106,15 @@ struct lif_int_group final : neuron_group {
         }
     }
 
-private:
+  private:
     intlif::params prm_;
     std::vector<std::int64_t> v_, ref_;
 };
 
 } // namespace
 
-void add_integer_models(model_registry& r) { r.add(std::make_shared<table_model<lif_int_group>>()); }
+void add_integer_models(model_registry& r) {
+    r.add(std::make_shared<table_model<lif_int_group>>());
+}
 
 } // namespace spikekit::neurons::detail

@@ -49,6 +49,11 @@ public:
     };
     std::span<const real_array> real_arrays() const { return reals_; }
     std::span<const int_array> int_arrays() const { return ints_; }
+    // After a checkpoint's arrays were put in place (sizes, finiteness and general ranges already checked):
+    // the first value this group cannot run with, as "array[i] = value: why", or "" when all are valid.
+    virtual std::string invalid_state() const { return {}; }
+
+    virtual ~group_state() = default;
 
 protected:
     void expose(std::string name, std::vector<double>& v) { reals_.push_back({std::move(name), &v}); }
