@@ -308,15 +308,15 @@ void simulation::restore_checkpoint(const std::string& path) {
         throw input_error(
             path, "/checkpoint/network",
             "the checkpoint was made from a different network (only duration and threads may change)");
-    // Steps within this run: on resume the duration is the end time of the whole run, from t = 0.
-    const auto run_steps = static_cast<std::int64_t>(std::llround(s.desc.sim.duration_ms / s.dt));
-    const std::int64_t step =
-        one_in(r, "/checkpoint/step", r.read_ints("/checkpoint/step"), 0, max_int_state);
-    if (step > run_steps)
+    // The step, and the time stored beside it (an attribute, outside the checksums), must agree. A run may
+    // go past its description's duration through the API; the command line refuses a resumed run that ends
+    // before its checkpoint (apps/src/run_verb.cpp).
+    const std::int64_t step = one_in(r, "/checkpoint/step", r.read_ints("/checkpoint/step"), 0, max_int_state);
+    const double t_ms = r.read_double_attr("/checkpoint", "t_ms");
+    if (!(std::fabs(static_cast<double>(step) * s.dt - t_ms) <= 1e-6 * std::max(1.0, std::fabs(t_ms))))
         throw input_error(path, "/checkpoint/step",
-                          "the checkpoint is at t = " + number(static_cast<double>(step) * s.dt) +
-                              " ms, after the end of this run at " + number(s.desc.sim.duration_ms) +
-                              " ms (the duration of a resumed run is its end time counted from t = 0)");
+                          "step " + std::to_string(step) + " (t = " + number(static_cast<double>(step) * s.dt) +
+                              " ms) does not match its time t_ms = " + number(t_ms) + " ms");
     const auto events =
         one_in(r, "/checkpoint/synaptic_events", r.read_ints("/checkpoint/synaptic_events"), 0,
                at_most(step, synapses() + neurons())); // each synapse once per step at most

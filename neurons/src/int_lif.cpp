@@ -5,7 +5,7 @@
 
 #include "model_base.hpp"
 #include "spikekit/core/error.hpp"
-#include "spikekit/neurons/int_lif_arith.hpp"
+#include "spikekit/neurons/int_lif.hpp"
 #include "spikekit/neurons/models.hpp"
 
 namespace spikekit::neurons::detail {
@@ -19,8 +19,7 @@ constexpr receptor_info int_receptors[] = {
 struct lif_int_group final : neuron_group {
     static constexpr std::string_view name = "lif_int";
     static constexpr std::string_view doc =
-        "Chip-style integer LIF (spikekit/neurons/int_lif_arith.hpp), bit-identical to the chip models and "
-        "the\n"
+        "Chip-style integer LIF (spikekit/arith/int_lif.hpp), bit-identical to the chip models and the\n"
         "MCU runtime. Per step: refractory? drop input : leak, v = sat(v + input + bias), v >= threshold ->\n"
         "spike and reset (to reset_value, by subtracting threshold, or none). Divisions by 2^k round toward "
         "zero.";
@@ -42,28 +41,13 @@ struct lif_int_group final : neuron_group {
     static constexpr auto& receptors = int_receptors;
     static constexpr bool source = false;
     static std::string check(const param_map& p) {
-        const double bits = param(p, "v_bits");
-        const double hi = std::ldexp(1.0, static_cast<int>(bits) - 1) - 1;
-        if (param(p, "threshold") > hi || param(p, "threshold") < -hi - 1)
-            return "threshold does not fit in a " + std::to_string(static_cast<int>(bits)) + "-bit membrane";
-        return {};
+        const char* why = intlif::invalid_reason(lower_int_lif(p));
+        return why ? why : std::string{};
     }
 
     lif_int_group(const param_map& p, std::uint32_t n, double, const std::vector<std::vector<double>>&)
         : v_(n, 0), ref_(n, 0) {
-        auto i32 = [&](const char* k) { return static_cast<std::int32_t>(param(p, k)); };
-        prm_.threshold = i32("threshold");
-        prm_.reset_value = i32("reset_value");
-        prm_.reset = static_cast<intlif::reset_mode>(i32("reset_mode"));
-        prm_.leak = static_cast<intlif::leak_mode>(i32("leak_mode"));
-        prm_.leak_value = i32("leak_value");
-        prm_.leak_shift = static_cast<std::uint8_t>(i32("leak_shift"));
-        prm_.leak_mul = i32("leak_mul");
-        prm_.leak_frac_bits = static_cast<std::uint8_t>(i32("leak_frac_bits"));
-        prm_.v_bits = static_cast<std::uint8_t>(i32("v_bits"));
-        prm_.bias = i32("bias");
-        prm_.refractory = static_cast<std::uint16_t>(i32("refractory"));
-        prm_.v_floor = i32("v_floor");
+        prm_ = lower_int_lif(p);
         expose("V_m", v_);
         expose("ref", ref_);
     }
@@ -118,3 +102,25 @@ void add_integer_models(model_registry& r) {
 }
 
 } // namespace spikekit::neurons::detail
+
+namespace spikekit::neurons {
+
+intlif::params lower_int_lif(const param_map& p) {
+    auto i32 = [&](const char* k) { return static_cast<std::int32_t>(detail::param(p, k)); };
+    intlif::params q;
+    q.threshold = i32("threshold");
+    q.reset_value = i32("reset_value");
+    q.reset = static_cast<intlif::reset_mode>(i32("reset_mode"));
+    q.leak = static_cast<intlif::leak_mode>(i32("leak_mode"));
+    q.leak_value = i32("leak_value");
+    q.leak_shift = static_cast<std::uint8_t>(i32("leak_shift"));
+    q.leak_mul = i32("leak_mul");
+    q.leak_frac_bits = static_cast<std::uint8_t>(i32("leak_frac_bits"));
+    q.v_bits = static_cast<std::uint8_t>(i32("v_bits"));
+    q.bias = i32("bias");
+    q.refractory = static_cast<std::uint16_t>(i32("refractory"));
+    q.v_floor = i32("v_floor");
+    return q;
+}
+
+} // namespace spikekit::neurons

@@ -165,7 +165,7 @@ TEST_CASE("--resume F --duration D before the checkpoint's time is refused, sayi
     r = run_command(bin + " run --resume " + cp + " --duration 20 --quiet --out " + dir.file("x.h5"));
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("the checkpoint is at t = 50 ms, after the end of this run at 20 ms") != std::string::npos);
-    CHECK(r.out.find("end time counted from t = 0") != std::string::npos);
+    CHECK(r.out.find("--duration is the end time counted from t = 0") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir.file("x.h5")));
     r = run_command(bin + " run --resume " + cp + " --duration 60 --quiet --json --out " + dir.file("y.h5"), false);
     REQUIRE(r.exit_code == 0);

@@ -67,6 +67,16 @@ TEST_CASE("a config of several MB is stored whole in the output (no 64 KB attrib
     CHECK(cfg.size() > 3'000'000);
     CHECK(cfg == to_json(d));
     CHECK(parse_config(cfg, "embedded", models()).same_network(d));
+    CHECK(results_config(path) == cfg);
+    // files written before: the config in an attribute of /spikekit
+    const auto old = dir.file("old.h5");
+    {
+        io::h5::writer w(old);
+        w.group("/spikekit");
+        w.attr("/spikekit", "config", std::string(R"({"populations": []})"));
+        w.close();
+    }
+    CHECK(results_config(old) == R"({"populations": []})");
 }
 
 TEST_CASE("a write that fails leaves neither a partial file nor a temporary") {
