@@ -52,6 +52,12 @@ std::string checkpoint_text(const io::h5::reader& r, int version, const std::str
     return r.read_string("/checkpoint/" + name);
 }
 
+std::string number(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
+
 [[noreturn]] void refuse(const io::h5::reader& r, const std::string& dataset, std::size_t i,
                          const std::string& value, const std::string& why) {
     throw input_error(r.path(), dataset, "value " + std::to_string(i) + " = " + value + ": " + why);
@@ -65,14 +71,15 @@ void check_reals(const io::h5::reader& r, const std::string& dataset, std::span<
         if (std::isnan(x)) refuse(r, dataset, i, "NaN", "not a number");
         if (never_ok && x == -std::numeric_limits<double>::infinity()) continue;
         if (!(std::fabs(x) <= max_state))
-            refuse(r, dataset, i, std::to_string(x), "outside the range of any state (|x| <= 1e15)");
+            refuse(r, dataset, i, number(x), "outside the range of any state (|x| <= 1e15)");
     }
 }
 
 template <class T>
 void check_finite(const io::h5::reader& r, const std::string& dataset, const std::vector<T>& v) {
     for (std::size_t i = 0; i < v.size(); ++i)
-        if (!std::isfinite(v[i])) refuse(r, dataset, i, std::to_string(v[i]), "expected a finite number");
+        if (!std::isfinite(v[i]))
+            refuse(r, dataset, i, number(static_cast<double>(v[i])), "expected a finite number");
 }
 
 void check_ints(const io::h5::reader& r, const std::string& dataset, std::span<const std::int64_t> v) {
@@ -80,12 +87,6 @@ void check_ints(const io::h5::reader& r, const std::string& dataset, std::span<c
         if (v[i] != std::numeric_limits<std::int64_t>::min() &&
             (v[i] < -max_int_state || v[i] > max_int_state))
             refuse(r, dataset, i, std::to_string(v[i]), "outside [-2^62, 2^62]");
-}
-
-std::string number(double x) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", x);
-    return buf;
 }
 
 // steps x per_step, saturated.
@@ -311,11 +312,13 @@ void simulation::restore_checkpoint(const std::string& path) {
     // The step, and the time stored beside it (an attribute, outside the checksums), must agree. A run may
     // go past its description's duration through the API; the command line refuses a resumed run that ends
     // before its checkpoint (apps/src/run_verb.cpp).
-    const std::int64_t step = one_in(r, "/checkpoint/step", r.read_ints("/checkpoint/step"), 0, max_int_state);
+    const std::int64_t step =
+        one_in(r, "/checkpoint/step", r.read_ints("/checkpoint/step"), 0, max_int_state);
     const double t_ms = r.read_double_attr("/checkpoint", "t_ms");
     if (!(std::fabs(static_cast<double>(step) * s.dt - t_ms) <= 1e-6 * std::max(1.0, std::fabs(t_ms))))
         throw input_error(path, "/checkpoint/step",
-                          "step " + std::to_string(step) + " (t = " + number(static_cast<double>(step) * s.dt) +
+                          "step " + std::to_string(step) +
+                              " (t = " + number(static_cast<double>(step) * s.dt) +
                               " ms) does not match its time t_ms = " + number(t_ms) + " ms");
     const auto events =
         one_in(r, "/checkpoint/synaptic_events", r.read_ints("/checkpoint/synaptic_events"), 0,
@@ -349,8 +352,7 @@ void simulation::restore_checkpoint(const std::string& path) {
         expect_size(r, ds, lambdas[k], pin.ids.empty() ? s.pops[pin.pop].size : pin.ids.size());
         check_reals(r, ds, lambdas[k], false);
         for (std::size_t i = 0; i < lambdas[k].size(); ++i)
-            if (lambdas[k][i] < 0)
-                refuse(r, ds, i, std::to_string(lambdas[k][i]), "a rate cannot be negative");
+            if (lambdas[k][i] < 0) refuse(r, ds, i, number(lambdas[k][i]), "a rate cannot be negative");
     }
     std::vector<recorded_spikes> spikes;
     for (std::size_t k = 0; k < s.spikes.size(); ++k)

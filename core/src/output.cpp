@@ -60,7 +60,8 @@ void write_results_hdf5(const std::string& path, const simulation& sim) {
 
 std::string results_config(const std::string& path) {
     const io::h5::reader r(path);
-    return r.has("/spikekit/config") ? r.read_string("/spikekit/config") : r.read_string_attr("/spikekit", "config");
+    return r.has("/spikekit/config") ? r.read_string("/spikekit/config")
+                                     : r.read_string_attr("/spikekit", "config");
 }
 
 } // namespace spikekit

@@ -186,11 +186,14 @@ TEST_CASE("restored arrays are validated: steps, finiteness, ranges, ids within 
     damaged_fixture f("checkpoint-validated");
     using test::set_value;
     CHECK(f.with({}) == "accepted");
-    CHECK(has(f.with(set_value<std::int64_t>("/checkpoint/step", 0, std::int64_t{1} << 62)), "/checkpoint/step"));
+    CHECK(has(f.with(set_value<std::int64_t>("/checkpoint/step", 0, std::int64_t{1} << 62)),
+              "/checkpoint/step"));
     // a step that disagrees with the time stored beside it (the issue's step 20000 in a 1000 ms run)
-    CHECK(has(f.with(set_value<std::int64_t>("/checkpoint/step", 0, 20000)), "does not match its time t_ms = 10"));
+    CHECK(has(f.with(set_value<std::int64_t>("/checkpoint/step", 0, 20000)),
+              "does not match its time t_ms = 10"));
     CHECK(has(f.with(set_value<std::int64_t>("/checkpoint/step", 0, -1)), "/checkpoint/step"));
-    CHECK(has(f.with(set_value<double>("/populations/cuba/real/V_m", 7, std::nan(""))), "real/V_m: value 7 = NaN"));
+    CHECK(has(f.with(set_value<double>("/populations/cuba/real/V_m", 7, std::nan(""))),
+              "real/V_m: value 7 = NaN"));
     CHECK(has(f.with(set_value<double>("/populations/cuba/real/V_m", 7, 1e300)), "outside the range"));
     CHECK(has(f.with(set_value<double>("/populations/cuba/real/V_m", 7, -HUGE_VAL)), "outside the range"));
     CHECK(has(f.with(set_value<float>("/kernel/ring", 3, std::nanf(""))), "/kernel/ring: value 3"));
@@ -203,7 +206,8 @@ TEST_CASE("restored arrays are validated: steps, finiteness, ranges, ids within 
               "/checkpoint/synaptic_events"));
     CHECK(has(f.with(set_value<std::int64_t>("/populations/src/int/cursor", 1, -5)), "cursor[1] = -5"));
     CHECK(has(f.with(set_value<std::int64_t>("/populations/src/int/cursor", 1, 2)), "cursor[1] = 2"));
-    CHECK(has(f.with(set_value<std::int64_t>("/populations/int/int/V_m", 0, std::int64_t{1} << 40)), "V_m[0]"));
+    CHECK(
+        has(f.with(set_value<std::int64_t>("/populations/int/int/V_m", 0, std::int64_t{1} << 40)), "V_m[0]"));
     CHECK(has(f.with(set_value<std::int64_t>("/populations/lazy/int/t_last", 0, INT64_MIN + 1)), "t_last"));
     CHECK(has(f.with(set_value<std::int64_t>("/record/traces/0/first_step", 0, 101)), "first_step"));
     CHECK(has(f.with(set_value<char>("/checkpoint/network", 20, 'X')), "different network"));
@@ -214,8 +218,8 @@ TEST_CASE("a version-1 checkpoint (config in attributes, no checksums) still res
     test::rewrite_checkpoint(f.good, f.bad, test::rewrite_form::version1);
     CHECK(io::h5::reader(f.bad).read_double_attr("/checkpoint", "version") == 1);
     CHECK_FALSE(io::h5::reader(f.bad).has("/checkpoint/config"));
-    simulation whole(f.d, models(), 1), resumed(parse_config(simulation::checkpoint_config(f.bad), "v1", models()),
-                                                   models(), 1);
+    simulation whole(f.d, models(), 1),
+        resumed(parse_config(simulation::checkpoint_config(f.bad), "v1", models()), models(), 1);
     whole.run(300);
     resumed.restore_checkpoint(f.bad);
     resumed.run(290);

@@ -56,7 +56,8 @@ TEST_CASE("a config of several MB is stored whole in the output (no 64 KB attrib
     std::string lists;
     for (int i = 0; i < 2000; ++i) lists += (i ? ", [" : "[") + times + "]";
     const auto d = parse_config(R"({"simulation": {"duration": 5}, "populations": [{"name": "s", "size": 2000,
-        "model": "spike_source", "spike_times": [)" + lists + R"(]}], "record": {"spikes": [{"population": "s"}]}})",
+        "model": "spike_source", "spike_times": [)" +
+                                    lists + R"(]}], "record": {"spikes": [{"population": "s"}]}})",
                                 "big.json", models());
     simulation sim(d, models());
     sim.run(5);
