@@ -371,12 +371,12 @@ void simulation::restore_checkpoint(const std::string& path) {
     };
     swap_groups();
     for (std::size_t p = 0; p < s.pops.size(); ++p)
-        if (auto bad = s.pops[p].group->invalid_state(); !bad.empty()) {
+        if (auto bad = s.pops[p].group->invalid_state(step); !bad.empty()) {
             swap_groups();
             throw input_error(path, pop_group(s.pops[p]), bad);
         }
     for (std::size_t k = 0; k < s.plastic.size(); ++k)
-        if (auto bad = s.plastic[k]->state->invalid_state(); !bad.empty()) {
+        if (auto bad = s.plastic[k]->state->invalid_state(step); !bad.empty()) {
             swap_groups();
             throw input_error(path, "/plastic/" + std::to_string(k), bad);
         }

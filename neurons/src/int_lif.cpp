@@ -52,7 +52,7 @@ struct lif_int_group final : neuron_group {
         expose("ref", ref_);
     }
 
-    std::string invalid_state() const override {
+    std::string invalid_state(std::int64_t) const override {
         for (std::size_t i = 0; i < v_.size(); ++i) {
             if (intlif::saturate(v_[i], prm_.v_bits) != v_[i])
                 return "V_m[" + std::to_string(i) + "] = " + std::to_string(v_[i]) + ": outside the " +

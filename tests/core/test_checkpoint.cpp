@@ -210,6 +210,9 @@ TEST_CASE("restored arrays are validated: steps, finiteness, ranges, ids within 
         has(f.with(set_value<std::int64_t>("/populations/int/int/V_m", 0, std::int64_t{1} << 40)), "V_m[0]"));
     CHECK(has(f.with(set_value<std::int64_t>("/populations/lazy/int/t_last", 0, INT64_MIN + 1)), "t_last"));
     CHECK(has(f.with(set_value<std::int64_t>("/record/traces/0/first_step", 0, 101)), "first_step"));
+    // found by the checkpoint fuzzer: a delta neuron updated "in the future" indexed its decay table with a
+    // negative gap
+    CHECK(has(f.with(set_value<std::int64_t>("/populations/lazy/int/t_last", 3, 5000)), "t_last[3] = 5000"));
     CHECK(has(f.with(set_value<char>("/checkpoint/network", 20, 'X')), "different network"));
 }
 

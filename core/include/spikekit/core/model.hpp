@@ -50,9 +50,13 @@ class group_state {
     };
     std::span<const real_array> real_arrays() const { return reals_; }
     std::span<const int_array> int_arrays() const { return ints_; }
-    // After a checkpoint's arrays were put in place (sizes, finiteness and general ranges already checked):
-    // the first value this group cannot run with, as "array[i] = value: why", or "" when all are valid.
-    virtual std::string invalid_state() const { return {}; }
+    // After a checkpoint's arrays were put in place (sizes, finiteness and general ranges already checked),
+    // `step` being the restored step: the first value this group cannot run with, as "array[i] = value:
+    // why", or "" when all are valid.
+    virtual std::string invalid_state(std::int64_t step) const {
+        (void)step;
+        return {};
+    }
 
     virtual ~group_state() = default;
 
