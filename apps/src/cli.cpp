@@ -59,6 +59,8 @@ args::args(const std::vector<std::string>& argv, const std::set<std::string>& fl
                 if (i + 1 >= argv.size()) throw usage_error("option " + name + " needs a value");
                 value = argv[++i];
             }
+            // An empty value is never meant: `--out ""` would otherwise surface at the end of a run.
+            if (value.empty()) throw usage_error("option " + name + " needs a value, got an empty string");
             opts_[name] = value;
         } else {
             throw usage_error("unknown option " + name + " (see --help)");

@@ -34,7 +34,9 @@ options:
   --no-output       do not write an output file
   --threads N       worker threads (default: the config's simulation.threads, else 1)
   --seed S          random seed (overrides simulation.seed)
-  --duration MS     biological time to simulate in ms (overrides simulation.duration)
+  --duration MS     biological time to simulate in ms (overrides simulation.duration); with --resume, the
+                    end time of the whole run counted from t = 0 (not the time to add), at least the
+                    checkpoint's time
   --checkpoint FILE save the whole state of the run to FILE (HDF5): at --checkpoint-at, else at the end
   --checkpoint-at MS  biological time at which to save the checkpoint (the run then continues)
   --resume FILE     continue the run saved in checkpoint FILE up to the duration (the config comes from
@@ -48,6 +50,12 @@ options:
 
 exit codes: 0 ok, 1 runtime failure, 2 bad input (config, option)
 )";
+
+std::string ms_text(double ms) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", ms);
+    return buf;
+}
 
 std::string with_commas(std::uint64_t n) {
     std::string s = std::to_string(n);
@@ -123,6 +131,10 @@ int run_verb(const std::vector<std::string>& argv) {
     const auto rules = learning::builtin_rules();
     simulation sim(desc, models, threads, &rules);
     if (resume) sim.restore_checkpoint(*resume);
+    if (resume && sim.time_ms() > desc.sim.duration_ms) // on resume, the duration is an end time
+        throw input_error(*resume, "", "the checkpoint is at t = " + ms_text(sim.time_ms()) + " ms, after the end of this run at " +
+                                           ms_text(desc.sim.duration_ms) +
+                                           " ms (on --resume, --duration is the end time counted from t = 0, not the time to add)");
     const double start = sim.time_ms(), to_run = std::max(0.0, desc.sim.duration_ms - start);
     if (checkpoint && (checkpoint_at < start || checkpoint_at > desc.sim.duration_ms))
         throw usage_error("--checkpoint-at expects a time between " + std::to_string(start) + " and " +

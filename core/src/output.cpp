@@ -49,12 +49,19 @@ void write_results_hdf5(const std::string& path, const simulation& sim) {
         }
         w.group("/spikekit");
         w.attr("/spikekit", "version", "0.1.0");
-        w.attr("/spikekit", "config", to_json(sim.description()));
+        // A dataset, not an attribute: attributes stop at 64 KB, a converted network's config does not.
+        w.write_string("/spikekit/config", to_json(sim.description()));
         w.attr("/spikekit", "dt", dt);
         w.attr("/spikekit", "t_stop", sim.time_ms());
         w.attr("/spikekit", "seed", static_cast<double>(sim.description().sim.seed));
         w.close();
     });
+}
+
+std::string results_config(const std::string& path) {
+    const io::h5::reader r(path);
+    return r.has("/spikekit/config") ? r.read_string("/spikekit/config")
+                                     : r.read_string_attr("/spikekit", "config");
 }
 
 } // namespace spikekit

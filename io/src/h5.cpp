@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <zlib.h>
+
 #include "spikekit/io/error.hpp"
 
 namespace spikekit::io::h5 {
@@ -66,8 +68,39 @@ opened open_dataset(const reader& r, const std::string& name) {
     if (rank < 0 || rank > 8) throw input_error(r.path(), name, "unreadable dataspace");
     o.dims.assign(static_cast<std::size_t>(rank), 0);
     if (rank > 0) H5Sget_simple_extent_dims(o.space.get(), o.dims.data(), nullptr);
-    for (auto d : o.dims) o.count *= d;
+    for (auto d : o.dims) {
+        if (d != 0 && o.count > UINT64_MAX / d) throw input_error(r.path(), name, "dataspace too large");
+        o.count *= d;
+    }
+    // A damaged file must not make us allocate far more than it can hold (deflate expands ~1000:1 at most).
+    handle type(H5Dget_type(o.ds.get()), H5Tclose);
+    hsize_t file_size = 0;
+    H5Fget_filesize(r.id(), &file_size);
+    const hsize_t element = std::max<std::size_t>(1, H5Tget_size(type.get()));
+    if (o.count > std::max<hsize_t>(hsize_t{1} << 26, file_size * 1100) / element)
+        throw input_error(r.path(), name,
+                          std::to_string(o.count) + " elements cannot be stored in a file of " +
+                              std::to_string(file_size) + " bytes (damaged file?)");
     return o;
+}
+
+// CRC-32 (zlib) over a dataset's element class and size, its dimensions and its bytes in file order.
+std::uint32_t content_crc(hid_t type, const std::vector<hsize_t>& dims, const void* data, std::size_t bytes) {
+    std::vector<std::uint64_t> head{static_cast<std::uint64_t>(H5Tget_class(type)), H5Tget_size(type),
+                                    dims.size()};
+    head.insert(head.end(), dims.begin(), dims.end());
+    uLong crc = crc32_z(0L, Z_NULL, 0);
+    crc = crc32_z(crc, reinterpret_cast<const Bytef*>(head.data()), head.size() * sizeof(std::uint64_t));
+    if (bytes > 0) crc = crc32_z(crc, static_cast<const Bytef*>(data), bytes);
+    return static_cast<std::uint32_t>(crc);
+}
+
+herr_t collect_dataset(hid_t group, const char* name, const H5L_info_t* info, void* out) {
+    if (info->type != H5L_TYPE_HARD) return 0;
+    handle obj(H5Oopen(group, name, H5P_DEFAULT), H5Oclose);
+    if (obj && H5Iget_type(obj.get()) == H5I_DATASET)
+        static_cast<std::vector<std::string>*>(out)->push_back("/" + std::string(name));
+    return 0;
 }
 
 void expect_numeric(const reader& r, const std::string& name, const opened& o) {
@@ -143,6 +176,44 @@ bool reader::is_u8(const std::string& dataset) const {
     handle type(H5Dget_type(o.ds.get()), H5Tclose);
     return H5Tget_class(type.get()) == H5T_INTEGER && H5Tget_size(type.get()) == 1 &&
            H5Tget_sign(type.get()) == H5T_SGN_NONE;
+}
+
+reader::element reader::element_of(const std::string& dataset) const {
+    const auto o = open_dataset(*this, dataset);
+    handle type(H5Dget_type(o.ds.get()), H5Tclose);
+    return {H5Tget_class(type.get()), H5Tget_size(type.get()), H5Tget_sign(type.get()) == H5T_SGN_2};
+}
+
+std::vector<std::string> reader::datasets() const {
+    std::vector<std::string> out;
+    if (H5Lvisit(file_.get(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &out) < 0)
+        throw input_error(path_, "", "cannot list the datasets (corrupted file?)");
+    return out;
+}
+
+void reader::verify_checksum(const std::string& dataset, bool required) const {
+    if (!has_attr(dataset, "crc32")) {
+        if (required)
+            throw input_error(path_, dataset,
+                              "no checksum (crc32 attribute): damaged or not written by spikekit");
+        return;
+    }
+    const auto o = open_dataset(*this, dataset);
+    handle type(H5Dget_type(o.ds.get()), H5Tclose);
+    if (H5Tis_variable_str(type.get()) > 0)
+        throw input_error(path_, dataset, "a variable-length string has no checksum");
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(o.count) * H5Tget_size(type.get()));
+    if (!bytes.empty() && H5Dread(o.ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) < 0)
+        throw input_error(path_, dataset, "cannot read dataset (corrupted file?)");
+    const double stored = read_double_attr(dataset, "crc32");
+    if (stored != static_cast<double>(content_crc(type.get(), o.dims, bytes.data(), bytes.size())))
+        throw input_error(
+            path_, dataset,
+            "checksum mismatch: the dataset differs from what was written (damaged or edited file)");
+}
+
+void reader::verify_checksums(bool required) const {
+    for (const auto& d : datasets()) verify_checksum(d, required);
 }
 
 template <class T>
@@ -297,6 +368,12 @@ void writer::write(const std::string& dataset, const std::vector<T>& data, std::
     if (!ds) throw runtime_error(path_ + ": cannot create dataset " + dataset);
     if (!data.empty() && H5Dwrite(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
         throw runtime_error(path_ + ": cannot write dataset " + dataset);
+    if (checksums_) checksum(dataset, native_type<T>(), dims, data.data(), data.size() * sizeof(T));
+}
+
+void writer::checksum(const std::string& dataset, hid_t type, const std::vector<hsize_t>& dims,
+                      const void* data, std::size_t bytes) {
+    attr_u32(dataset, "crc32", content_crc(type, dims, data, bytes));
 }
 
 void writer::write_string(const std::string& dataset, const std::string& value) {
@@ -309,6 +386,7 @@ void writer::write_string(const std::string& dataset, const std::string& value) 
     if (!ds) throw runtime_error(path_ + ": cannot create dataset " + dataset);
     if (H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, value.c_str()) < 0)
         throw runtime_error(path_ + ": cannot write dataset " + dataset);
+    if (checksums_) checksum(dataset, t.get(), {}, value.c_str(), std::max<std::size_t>(1, value.size()));
 }
 
 void writer::attr(const std::string& object, const std::string& name, const std::string& value) {

@@ -52,6 +52,18 @@ struct lif_int_group final : neuron_group {
         expose("ref", ref_);
     }
 
+    std::string invalid_state(std::int64_t) const override {
+        for (std::size_t i = 0; i < v_.size(); ++i) {
+            if (intlif::saturate(v_[i], prm_.v_bits) != v_[i])
+                return "V_m[" + std::to_string(i) + "] = " + std::to_string(v_[i]) + ": outside the " +
+                       std::to_string(prm_.v_bits) + "-bit membrane";
+            if (ref_[i] < 0 || ref_[i] > prm_.refractory)
+                return "ref[" + std::to_string(i) + "] = " + std::to_string(ref_[i]) + ": outside [0, " +
+                       std::to_string(prm_.refractory) + "]";
+        }
+        return {};
+    }
+
     double get(std::size_t, std::uint32_t i, std::int64_t) const override {
         return static_cast<double>(v_[i]);
     }

@@ -44,6 +44,16 @@ public:
         for (std::size_t k = 0; k < decay_.size(); ++k) decay_[k] = decay_exact(static_cast<std::int64_t>(k));
     }
 
+    // V is up to date at the start of step last_[i], which cannot lie after the restored step (a later one
+    // would index the decay table with a negative gap).
+    std::string invalid_state(std::int64_t step) const override {
+        for (std::size_t i = 0; i < last_.size(); ++i)
+            if (last_[i] < 0 || last_[i] > step)
+                return "t_last[" + std::to_string(i) + "] = " + std::to_string(last_[i]) + ": outside [0, " +
+                       std::to_string(step) + "]";
+        return {};
+    }
+
     bool enable_event_driven() override {
         event_driven_ = i_e_ == 0.0 && (!leaky_ || e_l_ < v_th_);
         return event_driven_;

@@ -71,6 +71,14 @@ struct spike_source_group final : source_base {
         expose("cursor", cursor_);
     }
 
+    std::string invalid_state(std::int64_t) const override {
+        for (std::size_t i = 0; i < cursor_.size(); ++i)
+            if (cursor_[i] < 0 || static_cast<std::size_t>(cursor_[i]) > steps_[i].size())
+                return "cursor[" + std::to_string(i) + "] = " + std::to_string(cursor_[i]) +
+                       ": past the neuron's " + std::to_string(steps_[i].size()) + " spike times";
+        return {};
+    }
+
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
               std::vector<std::uint32_t>& spikes) override {
         for (std::uint32_t i = begin; i < end; ++i) {

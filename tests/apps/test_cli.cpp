@@ -1,8 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "../support/test_support.hpp"
+#include "spikekit/io/h5.hpp"
 
 using namespace spikekit::test;
 
@@ -170,4 +173,78 @@ TEST_CASE("spikekit run --checkpoint then --resume gives the spikes of an uninte
                     " --quiet --no-output");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("another network") != std::string::npos);
+}
+
+namespace {
+// A config of about 4 MB: 2,000 spike sources with 150 spike times each, driving 10 neurons.
+std::string big_config(const temp_dir& dir) {
+    std::string times;
+    for (int k = 0; k < 150; ++k) times += (k ? ", " : "") + std::to_string(0.1 + 0.6 * k);
+    std::string lists;
+    for (int i = 0; i < 2000; ++i) lists += (i ? ", [" : "[") + times + "]";
+    return dir.write("big.json", R"({"name": "big", "simulation": {"duration": 20},
+      "populations": [{"name": "s", "size": 2000, "model": "spike_source", "spike_times": [)" + lists + R"(]},
+                      {"name": "n", "size": 10, "model": "lif_delta"}],
+      "projections": [{"source": "s", "target": "n", "connectivity": {"rule": "fixed_indegree", "n": 5}, "weight": 1}],
+      "record": {"spikes": [{"population": "n"}]}})");
+}
+} // namespace
+
+TEST_CASE("a config of several MB survives run --out, --checkpoint and --resume (issue #12 item 1)") {
+    temp_dir dir("cli_big_config");
+    const auto cfg = big_config(dir);
+    REQUIRE(std::filesystem::file_size(cfg) > 3'000'000);
+    std::filesystem::create_directories(dir.path / "od");
+    auto r = run_command(bin + " run " + cfg + " --quiet --out " + dir.file("od/out.h5") + " --checkpoint-at 10 --checkpoint " +
+                         dir.file("cp.h5"));
+    CAPTURE(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(spikekit::io::h5::reader(dir.file("od/out.h5")).read_string("/spikekit/config").size() > 3'000'000);
+    r = run_command(bin + " run --resume " + dir.file("cp.h5") + " --quiet --out " + dir.file("resumed.h5"));
+    CHECK(r.exit_code == 0);
+    CHECK(spikekit::io::h5::reader(dir.file("resumed.h5")).read_doubles("/spikes/n/timestamps") ==
+          spikekit::io::h5::reader(dir.file("od/out.h5")).read_doubles("/spikes/n/timestamps"));
+}
+
+TEST_CASE("--resume F --duration D before the checkpoint's time is refused, saying what duration means") {
+    temp_dir dir("cli_resume_duration");
+    const auto cp = dir.file("cp.h5");
+    auto r = run_command(bin + " run " + source_path("examples/cuba.json") + " --duration 50 --quiet --no-output --checkpoint " + cp);
+    REQUIRE(r.exit_code == 0);
+    r = run_command(bin + " run --resume " + cp + " --duration 20 --quiet --out " + dir.file("x.h5"));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("the checkpoint is at t = 50 ms, after the end of this run at 20 ms") != std::string::npos);
+    CHECK(r.out.find("--duration is the end time counted from t = 0") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.file("x.h5")));
+    r = run_command(bin + " run --resume " + cp + " --duration 60 --quiet --json --out " + dir.file("y.h5"), false);
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["sim_ms"].get<double>() == doctest::Approx(60.0));
+}
+
+TEST_CASE("an empty --out is refused up front; write errors name the user's file, not the temporary") {
+    temp_dir dir("cli_out_paths");
+    auto r = run_command(bin + " run " + source_path("examples/cuba.json") + " --duration 10 --quiet --out \"\"");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("option --out needs a value, got an empty string") != std::string::npos);
+    // Events whose second time stamp does not fit EVT 2.0: the writer's error names od/out.raw.
+    const auto in = dir.file("in.h5");
+    {
+        spikekit::io::h5::writer w(in);
+        w.group("/events");
+        w.attr_u32("/events", "width", 4);
+        w.attr_u32("/events", "height", 4);
+        w.write("/events/t", std::vector<std::int64_t>{0, std::int64_t{1} << 35});
+        w.write("/events/x", std::vector<std::uint16_t>{1, 2});
+        w.write("/events/y", std::vector<std::uint16_t>{1, 2});
+        w.write("/events/p", std::vector<std::uint8_t>{1, 0});
+        w.close();
+    }
+    std::filesystem::create_directories(dir.path / "od");
+    const auto out = dir.file("od/out.raw");
+    r = run_command(bin + " events convert " + in + " " + out + " --quiet");
+    CAPTURE(r.out);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(out + ": event 1: time") != std::string::npos);
+    CHECK(r.out.find(".tmp.") == std::string::npos);
+    CHECK(std::filesystem::is_empty(dir.path / "od"));
 }

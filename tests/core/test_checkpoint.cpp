@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <cmath>
+
+#include "../support/checkpoint_rewrite.hpp"
 #include "../support/test_support.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
@@ -118,4 +121,113 @@ TEST_CASE("a checkpoint of another network, or a damaged one, is refused with th
     { std::ofstream(file) << "not hdf5"; }
     CHECK_THROWS_AS(sim.restore_checkpoint(file), input_error);
     CHECK(sim.steps_done() == 100); // a refused restore leaves the simulation untouched
+}
+
+namespace {
+// A checkpoint of the rich network at 10 ms, and a fresh simulation of it at 0 ms.
+struct damaged_fixture {
+    network_description d = parse_config(rich_network, "rich.json", models());
+    test::temp_dir dir;
+    std::string good = dir.file("good.h5"), bad = dir.file("cp.h5");
+    explicit damaged_fixture(const std::string& name) : dir(name) {
+        simulation sim(d, models(), 1);
+        sim.run(10);
+        sim.save_checkpoint(good);
+    }
+    // The message of restoring `bad` into a fresh simulation, which must stay at step 0.
+    std::string refusal() const {
+        simulation sim(d, models(), 1);
+        try {
+            sim.restore_checkpoint(bad);
+        } catch (const input_error& e) {
+            CHECK(sim.steps_done() == 0);
+            return e.what();
+        }
+        return "accepted";
+    }
+    std::string with(const test::byte_edit& edit) const {
+        test::rewrite_checkpoint(good, bad, test::rewrite_form::checksummed, edit);
+        return refusal();
+    }
+};
+
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+} // namespace
+
+TEST_CASE("a flipped byte in any dataset of a checkpoint is refused, naming the file and the dataset") {
+    damaged_fixture f("checkpoint-flipped");
+    std::filesystem::copy_file(f.good, f.bad);
+    CHECK(f.refusal() == "accepted");
+    std::string bytes(std::filesystem::file_size(f.good), '\0');
+    std::ifstream(f.good, std::ios::binary).read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::size_t tried = 0;
+    for (const auto& name : io::h5::reader(f.good).datasets()) {
+        haddr_t at = HADDR_UNDEF; // where the dataset's bytes are (contiguous datasets only)
+        {
+            io::h5::reader r(f.good);
+            io::h5::handle ds(H5Dopen2(r.id(), name.c_str(), H5P_DEFAULT), H5Dclose);
+            at = H5Dget_offset(ds.get());
+            if (at == HADDR_UNDEF || H5Dget_storage_size(ds.get()) == 0) continue;
+            at += H5Dget_storage_size(ds.get()) / 2;
+        }
+        CAPTURE(name);
+        std::string flipped = bytes;
+        flipped[at] = static_cast<char>(flipped[at] ^ 0x04);
+        std::ofstream(f.bad, std::ios::binary | std::ios::trunc) << flipped;
+        CHECK(has(f.refusal(), f.bad + ": " + name + ": checksum mismatch"));
+        ++tried;
+    }
+    CHECK(tried > 20); // every population's arrays, the ring, the recorders, config and network
+}
+
+TEST_CASE("restored arrays are validated: steps, finiteness, ranges, ids within populations") {
+    damaged_fixture f("checkpoint-validated");
+    using test::set_value;
+    CHECK(f.with({}) == "accepted");
+    CHECK(has(f.with(set_value<std::int64_t>("/checkpoint/step", 0, std::int64_t{1} << 62)),
+              "/checkpoint/step"));
+    // a step that disagrees with the time stored beside it (the issue's step 20000 in a 1000 ms run)
+    CHECK(has(f.with(set_value<std::int64_t>("/checkpoint/step", 0, 20000)),
+              "does not match its time t_ms = 10"));
+    CHECK(has(f.with(set_value<std::int64_t>("/checkpoint/step", 0, -1)), "/checkpoint/step"));
+    CHECK(has(f.with(set_value<double>("/populations/cuba/real/V_m", 7, std::nan(""))),
+              "real/V_m: value 7 = NaN"));
+    CHECK(has(f.with(set_value<double>("/populations/cuba/real/V_m", 7, 1e300)), "outside the range"));
+    CHECK(has(f.with(set_value<double>("/populations/cuba/real/V_m", 7, -HUGE_VAL)), "outside the range"));
+    CHECK(has(f.with(set_value<float>("/kernel/ring", 3, std::nanf(""))), "/kernel/ring: value 3"));
+    CHECK(has(f.with(set_value<std::uint32_t>("/record/spikes/0/node_ids", 0, 0xFFFFFFFFu)),
+              "not a neuron of population 'cuba' (size 400)"));
+    CHECK(has(f.with(set_value<std::int64_t>("/record/spikes/0/steps", 0, 5000)), "/record/spikes/0/steps"));
+    CHECK(has(f.with(set_value<std::uint64_t>("/populations/cuba/spike_count", 0, ~std::uint64_t{0})),
+              "/populations/cuba/spike_count"));
+    CHECK(has(f.with(set_value<std::uint64_t>("/checkpoint/synaptic_events", 0, ~std::uint64_t{0})),
+              "/checkpoint/synaptic_events"));
+    CHECK(has(f.with(set_value<std::int64_t>("/populations/src/int/cursor", 1, -5)), "cursor[1] = -5"));
+    CHECK(has(f.with(set_value<std::int64_t>("/populations/src/int/cursor", 1, 2)), "cursor[1] = 2"));
+    CHECK(
+        has(f.with(set_value<std::int64_t>("/populations/int/int/V_m", 0, std::int64_t{1} << 40)), "V_m[0]"));
+    CHECK(has(f.with(set_value<std::int64_t>("/populations/lazy/int/t_last", 0, INT64_MIN + 1)), "t_last"));
+    CHECK(has(f.with(set_value<std::int64_t>("/record/traces/0/first_step", 0, 101)), "first_step"));
+    // found by the checkpoint fuzzer: a delta neuron updated "in the future" indexed its decay table with a
+    // negative gap
+    CHECK(has(f.with(set_value<std::int64_t>("/populations/lazy/int/t_last", 3, 5000)), "t_last[3] = 5000"));
+    CHECK(has(f.with(set_value<char>("/checkpoint/network", 20, 'X')), "different network"));
+}
+
+TEST_CASE("a version-1 checkpoint (config in attributes, no checksums) still resumes bit-identically") {
+    damaged_fixture f("checkpoint-version1");
+    test::rewrite_checkpoint(f.good, f.bad, test::rewrite_form::version1);
+    CHECK(io::h5::reader(f.bad).read_double_attr("/checkpoint", "version") == 1);
+    CHECK_FALSE(io::h5::reader(f.bad).has("/checkpoint/config"));
+    simulation whole(f.d, models(), 1),
+        resumed(parse_config(simulation::checkpoint_config(f.bad), "v1", models()), models(), 1);
+    whole.run(300);
+    resumed.restore_checkpoint(f.bad);
+    resumed.run(290);
+    check_same(whole, resumed);
+    // version 2 without its checksums is refused
+    test::rewrite_checkpoint(f.good, f.bad, test::rewrite_form::unchecked);
+    CHECK(has(f.refusal(), "no checksum"));
 }

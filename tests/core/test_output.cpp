@@ -41,12 +41,43 @@ TEST_CASE("results are written in the SONATA spike and report layouts") {
     CHECK(data[2] > -70.0f); // 10 ms: after the first input (1 ms + 0.1 ms delay)
     CHECK(r.read_doubles("/report/n/V_m/mapping/time") == std::vector<double>{0.0, 50.0, 10.0});
     CHECK(r.read_ints("/report/n/V_m/mapping/node_ids") == std::vector<std::int64_t>{0, 1});
-    const auto cfg = r.read_string_attr("/spikekit", "config");
+    const auto cfg = r.read_string("/spikekit/config");
     CHECK(parse_config(cfg, "embedded", models()).same_network(d));
     // nothing but the output is left in the directory
     std::size_t files = 0;
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path)) ++files;
     CHECK(files == 1);
+}
+
+TEST_CASE("a config of several MB is stored whole in the output (no 64 KB attribute limit)") {
+    // 2,000 spike sources with 150 spike times each: about 4 MB of canonical JSON.
+    std::string times;
+    for (int k = 0; k < 150; ++k) times += (k ? ", " : "") + std::to_string(0.1 + 0.6 * k);
+    std::string lists;
+    for (int i = 0; i < 2000; ++i) lists += (i ? ", [" : "[") + times + "]";
+    const auto d = parse_config(R"({"simulation": {"duration": 5}, "populations": [{"name": "s", "size": 2000,
+        "model": "spike_source", "spike_times": [)" +
+                                    lists + R"(]}], "record": {"spikes": [{"population": "s"}]}})",
+                                "big.json", models());
+    simulation sim(d, models());
+    sim.run(5);
+    test::temp_dir dir("output_big");
+    const auto path = dir.file("out.h5");
+    write_results_hdf5(path, sim);
+    const auto cfg = io::h5::reader(path).read_string("/spikekit/config");
+    CHECK(cfg.size() > 3'000'000);
+    CHECK(cfg == to_json(d));
+    CHECK(parse_config(cfg, "embedded", models()).same_network(d));
+    CHECK(results_config(path) == cfg);
+    // files written before: the config in an attribute of /spikekit
+    const auto old = dir.file("old.h5");
+    {
+        io::h5::writer w(old);
+        w.group("/spikekit");
+        w.attr("/spikekit", "config", std::string(R"({"populations": []})"));
+        w.close();
+    }
+    CHECK(results_config(old) == R"({"populations": []})");
 }
 
 TEST_CASE("a write that fails leaves neither a partial file nor a temporary") {

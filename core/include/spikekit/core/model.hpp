@@ -50,6 +50,15 @@ class group_state {
     };
     std::span<const real_array> real_arrays() const { return reals_; }
     std::span<const int_array> int_arrays() const { return ints_; }
+    // After a checkpoint's arrays were put in place (sizes, finiteness and general ranges already checked),
+    // `step` being the restored step: the first value this group cannot run with, as "array[i] = value:
+    // why", or "" when all are valid.
+    virtual std::string invalid_state(std::int64_t step) const {
+        (void)step;
+        return {};
+    }
+
+    virtual ~group_state() = default;
 
   protected:
     void expose(std::string name, std::vector<double>& v) { reals_.push_back({std::move(name), &v}); }

@@ -22,6 +22,10 @@ namespace spikekit {
 
 void write_results_hdf5(const std::string& path, const simulation& sim);
 
+// The config stored in an output file: the /spikekit/config dataset, or the `config` attribute of /spikekit
+// in files written before configs outgrew attributes (64 KB).
+std::string results_config(const std::string& path);
+
 using io::write_atomically; // where it was declared before the I/O layer existed
 
 } // namespace spikekit

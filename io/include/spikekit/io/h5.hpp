@@ -49,6 +49,20 @@ class reader {
     std::vector<hsize_t> dims(const std::string& dataset) const;
     // True for a dataset of unsigned 8-bit integers (image pixels).
     bool is_u8(const std::string& dataset) const;
+    // The element type of a dataset: class (H5T_INTEGER, H5T_FLOAT, H5T_STRING...), bytes, signedness.
+    struct element {
+        H5T_class_t cls = H5T_NO_CLASS;
+        std::size_t size = 0;
+        bool is_signed = false;
+    };
+    element element_of(const std::string& dataset) const;
+    // Every dataset of the file, by full path ("/group/name"), in name order.
+    std::vector<std::string> datasets() const;
+    // The CRC-32 attributes a checksumming writer puts on its datasets: a dataset whose bytes (or type, or
+    // shape) differ from what was written is an input_error naming it; with `required`, so is a dataset
+    // without a checksum.
+    void verify_checksum(const std::string& dataset, bool required) const;
+    void verify_checksums(bool required) const; // every dataset of the file
     // The whole dataset converted to T (input_error for a non-numeric dataset or values out of T's range).
     template <class T>
     std::vector<T> read(const std::string& dataset) const;
@@ -91,6 +105,9 @@ class appender {
 class writer {
   public:
     explicit writer(const std::string& path, bool compress = true);
+    // From now on every dataset written carries a CRC-32 of its type, shape and bytes (attribute "crc32"),
+    // which reader::verify_checksums() checks.
+    void checksum_datasets() { checksums_ = true; }
     void group(const std::string& path);
     template <class T>
     void write(const std::string& dataset, const std::vector<T>& data, std::vector<hsize_t> dims = {});
@@ -112,14 +129,17 @@ class writer {
   private:
     std::string path_;
     handle file_;
-    bool compress_ = true;
+    bool compress_ = true, checksums_ = false;
+    void checksum(const std::string& dataset, hid_t type, const std::vector<hsize_t>& dims, const void* data,
+                  std::size_t bytes);
 };
 
 // The numeric element types the reader, the writer and the appender handle.
-#define SPIKEKIT_H5_TYPES(X)                                                                                 \
-    X(double)                                                                                                \
-    X(float) X(std::uint64_t) X(std::int64_t) X(std::uint32_t) X(std::int32_t) X(std::uint16_t)              \
-        X(std::int16_t) X(std::uint8_t)
+// clang-format off
+#define SPIKEKIT_H5_TYPES(X) \
+    X(double) X(float) X(std::uint64_t) X(std::int64_t) X(std::uint32_t) X(std::int32_t) X(std::uint16_t) \
+    X(std::int16_t) X(std::uint8_t)
+// clang-format on
 #define SPIKEKIT_H5_EXTERN(T)                                                                                \
     extern template std::vector<T> reader::read(const std::string&) const;                                   \
     extern template void reader::read_slice(const std::string&, hsize_t, std::span<T>) const;                \

@@ -1,0 +1,70 @@
+// io::h5: strings of any size as datasets, per-dataset CRC-32 that refuses any changed byte, dataset listing.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "../support/test_support.hpp"
+#include "spikekit/io/error.hpp"
+#include "spikekit/io/h5.hpp"
+
+using namespace spikekit;
+
+TEST_CASE("a string dataset holds several MB (attributes stop at 64 KB)") {
+    test::temp_dir dir("h5_string");
+    const auto path = dir.file("s.h5");
+    std::string big(5'000'000, 'x');
+    for (std::size_t i = 0; i < big.size(); i += 997) big[i] = static_cast<char>('a' + i % 26);
+    {
+        io::h5::writer w(path);
+        CHECK_THROWS_AS(w.attr("/", "too_big", big), runtime_error); // why the config left the attributes
+        w.write_string("/g/text", big);
+        w.write_string("/g/empty", "");
+        w.close();
+    }
+    io::h5::reader r(path);
+    CHECK(r.read_string("/g/text") == big);
+    CHECK(r.read_string("/g/empty").empty());
+    CHECK(r.datasets() == std::vector<std::string>{"/g/empty", "/g/text"});
+}
+
+TEST_CASE("with checksums, any flipped byte of a dataset is refused naming the file and the dataset") {
+    test::temp_dir dir("h5_crc");
+    const auto path = dir.file("c.h5");
+    std::vector<double> values(1000);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = 0.25 * static_cast<double>(i);
+    {
+        io::h5::writer w(path, false); // contiguous: the bytes sit in the file as written
+        w.checksum_datasets();
+        w.write("/a/values", values);
+        w.write_string("/a/text", "hello checksum");
+        w.close();
+    }
+    CHECK_NOTHROW(io::h5::reader(path).verify_checksums(true));
+    // Find the stored bytes of value 500 (125.0) and flip one bit.
+    std::string bytes(std::filesystem::file_size(path), '\0');
+    std::ifstream(path, std::ios::binary).read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    const double marker = 125.0;
+    const auto at = bytes.find(std::string(reinterpret_cast<const char*>(&marker), sizeof marker));
+    REQUIRE(at != std::string::npos);
+    bytes[at + 3] = static_cast<char>(bytes[at + 3] ^ 0x10);
+    std::ofstream(path, std::ios::binary) << bytes;
+    io::h5::reader r(path);
+    CHECK_NOTHROW(r.verify_checksum("/a/text", true));
+    const std::string want = path + ": /a/values: checksum mismatch";
+    CHECK_THROWS_WITH_AS(r.verify_checksums(true), doctest::Contains(want.c_str()), input_error);
+}
+
+TEST_CASE("a dataset without a checksum is refused only when checksums are required") {
+    test::temp_dir dir("h5_nocrc");
+    const auto path = dir.file("n.h5");
+    {
+        io::h5::writer w(path);
+        w.write("/x", std::vector<std::int64_t>{1, 2, 3});
+        w.close();
+    }
+    io::h5::reader r(path);
+    CHECK_NOTHROW(r.verify_checksums(false));
+    CHECK_THROWS_WITH_AS(r.verify_checksums(true), doctest::Contains("/x: no checksum"), input_error);
+}
