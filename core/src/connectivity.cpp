@@ -6,10 +6,10 @@
 #include <tbb/parallel_for.h>
 
 #include "h5.hpp"
-#include "lowering.hpp"
+#include "spikekit/core/lowering.hpp"
 #include "spikekit/core/error.hpp"
 
-namespace spikekit::detail {
+namespace spikekit::lowering {
 
 value_source::value_source(const value_spec& s, std::uint64_t key, std::size_t expected,
                            const std::string& where)
@@ -309,4 +309,4 @@ std::uint32_t projection_synapses::drawn_delay_steps(std::uint64_t item) const {
     return static_cast<std::uint32_t>(d);
 }
 
-} // namespace spikekit::detail
+} // namespace spikekit::lowering

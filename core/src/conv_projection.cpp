@@ -22,18 +22,8 @@ std::vector<std::int32_t> taps(std::uint32_t n_in, std::uint32_t k, std::uint32_
 }
 } // namespace
 
-conv_projection::conv_projection(const projection& p, std::uint64_t seed, std::uint32_t index, double dt_ms,
-                                 const std::string& file)
-    : geo(p.conn.conv) {
-    const std::string where = "projection " + p.name;
-    value_source w(p.weight, key_for(seed, stream_kind::weight, index), geo.kernel_size(), where + " weight");
-    kernel.resize(geo.kernel_size());
-    for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] = static_cast<float>(w(i));
-    const double d = std::max(1.0, std::round(p.delay.value / dt_ms));
-    if (d > max_delay_steps)
-        throw input_error(file, where + " delay",
-                          "longer than " + std::to_string(max_delay_steps) + " steps");
-    delay = static_cast<std::uint32_t>(d);
+conv_projection::conv_projection(conv_kernel k)
+    : geo(k.geo), kernel(std::move(k.weight)), delay(k.delay_steps) {
     out_row =
         taps(geo.in_shape[1], geo.kernel[0], geo.stride[0], geo.padding[0], geo.dilation[0], geo.out_h());
     out_col =

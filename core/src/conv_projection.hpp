@@ -7,9 +7,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "lowering.hpp"
+#include "spikekit/core/lowering.hpp"
 
 namespace spikekit::detail {
+using namespace spikekit::lowering; // the kernel's private pieces build on the public lowering
 
 struct conv_projection {
     conv2d_spec geo;
@@ -19,8 +20,7 @@ struct conv_projection {
     std::uint64_t chan_base = 0;
     std::vector<std::int32_t> out_row, out_col; // [y * kh + ky] -> oy, [x * kw + kx] -> ox; -1: no output
 
-    conv_projection(const projection& p, std::uint64_t seed, std::uint32_t index, double dt_ms,
-                    const std::string& file);
+    explicit conv_projection(conv_kernel k); // from lowering::lower_conv
     // Adds the spikes of the source population (global ids, ascending) into ring slot (step + delay).
     void deliver(const std::vector<std::uint32_t>& spikes, std::int64_t step, std::uint32_t slots,
                  std::uint64_t channels, float* ring) const;

@@ -18,10 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "lowering.hpp"
+#include "spikekit/core/lowering.hpp"
 #include "spikekit/core/plasticity.hpp"
 
 namespace spikekit::detail {
+using namespace spikekit::lowering; // the kernel's private pieces build on the public lowering
+
 
 struct plastic_projection {
     std::string name;

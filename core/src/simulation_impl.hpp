@@ -11,15 +11,15 @@
 #include <tbb/task_arena.h>
 
 #include "conv_projection.hpp"
-#include "lowering.hpp"
+#include "spikekit/core/lowering.hpp"
 #include "plastic_projection.hpp"
 #include "spikekit/core/random_batch.hpp"
 #include "spikekit/core/simulation.hpp"
 #include "synapse_table.hpp"
 
 namespace spikekit {
-using detail::key_for;
-using detail::stream_kind;
+using lowering::key_for;
+using lowering::stream_kind;
 
 namespace detail {
 constexpr std::uint32_t update_chunk = 1024; // neurons per update task
@@ -182,10 +182,10 @@ struct simulation::impl {
         return pops.empty() ? 0 : std::uint64_t{pops.back().gid0} + pops.back().size;
     }
     void lower_populations(const model_registry& models);
-    void lower_initial_state();
+    void lower_initial_state(const model_registry& models);
     void lower_projections();
     void lower_inputs();
-    void lower_plastic(std::size_t k, const detail::projection_synapses& gen, std::size_t si, std::size_t ti,
+    void lower_plastic(std::size_t k, const lowering::projection_synapses& gen, std::size_t si, std::size_t ti,
                        std::uint64_t chan_base);
     void lower_recorders();
     void one_step();

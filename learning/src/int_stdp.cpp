@@ -14,7 +14,7 @@
 #include <limits>
 
 #include "rules_detail.hpp"
-#include "spikekit/core/random.hpp"
+#include "spikekit/arith/counter_rng.hpp"
 #include "spikekit/learning/int_stdp.hpp"
 #include "trace_stdp.hpp"
 
@@ -38,7 +38,7 @@ constexpr param_info int_params[] = {
 constexpr std::int64_t never = std::numeric_limits<std::int64_t>::min();
 
 class int_stdp_state final : public plastic_state {
-public:
+  public:
     int_stdp_state(const intstdp::params& q, const synapse_layout& layout, std::span<float> w,
                    const lower_args& a, std::int64_t decay_steps)
         : q_(q), layout_(layout), w_(w), wi_(w.size()), last_pre_(layout.slots(), never),
@@ -73,12 +73,12 @@ public:
         for (std::size_t k = 0; k < wi_.size(); ++k) set(k, intstdp::decay(wi_[k], q_));
     }
 
-private:
+  private:
     std::int64_t step_of(double t) const { return std::llround(t / dt_); }
     // side 0: pre arrival, 1: post spike; both may touch one synapse in one step, so they draw apart.
     void update(std::uint32_t k, std::int64_t dt, std::int64_t step, unsigned side) {
         if (intstdp::lut_value(q_, dt) == 0) return; // no random draw for changes that cannot happen
-        rng::stream r(key_, std::uint64_t{k} * 2 + side, static_cast<std::uint64_t>(step));
+        rng::word_stream r(key_, std::uint64_t{k} * 2 + side, static_cast<std::uint64_t>(step));
         set(k, intstdp::update(wi_[k], dt, r.bits(), q_));
     }
     void set(std::size_t k, std::int16_t v) {
@@ -97,7 +97,7 @@ private:
 };
 
 class int_stdp_rule final : public plasticity_rule {
-public:
+  public:
     std::string_view name() const override { return "stdp_int"; }
     std::string_view doc() const override {
         return "on-chip integer STDP (int_stdp_arith.hpp): nearest-spike, window as a lookup table over dt "

@@ -5,22 +5,24 @@
 
 #include "model_base.hpp"
 #include "spikekit/core/error.hpp"
-#include "spikekit/neurons/int_lif_arith.hpp"
+#include "spikekit/neurons/int_lif.hpp"
 #include "spikekit/neurons/models.hpp"
 
 namespace spikekit::neurons::detail {
 namespace {
 
 constexpr state_info int_state[] = {{"V_m", "1", "membrane potential (integer)"}};
-constexpr receptor_info int_receptors[] = {{"exc", "1", "integer weight added to V", true, true},
-                                           {"inh", "1", "integer weight added to V (negative to inhibit)", true, true}};
+constexpr receptor_info int_receptors[] = {
+    {"exc", "1", "integer weight added to V", true, true},
+    {"inh", "1", "integer weight added to V (negative to inhibit)", true, true}};
 
 struct lif_int_group final : neuron_group {
     static constexpr std::string_view name = "lif_int";
     static constexpr std::string_view doc =
-        "Chip-style integer LIF (spikekit/neurons/int_lif_arith.hpp), bit-identical to the chip models and the\n"
+        "Chip-style integer LIF (spikekit/arith/int_lif.hpp), bit-identical to the chip models and the\n"
         "MCU runtime. Per step: refractory? drop input : leak, v = sat(v + input + bias), v >= threshold ->\n"
-        "spike and reset (to reset_value, by subtracting threshold, or none). Divisions by 2^k round toward zero.";
+        "spike and reset (to reset_value, by subtracting threshold, or none). Divisions by 2^k round toward "
+        "zero.";
     static constexpr param_info params[] = {
         {"threshold", "1", 64, -2147483648.0, 2147483647.0, "firing threshold", true},
         {"reset_value", "1", 0, -2147483648.0, 2147483647.0, "value after a spike (reset_mode 0)", true},
@@ -39,45 +41,34 @@ struct lif_int_group final : neuron_group {
     static constexpr auto& receptors = int_receptors;
     static constexpr bool source = false;
     static std::string check(const param_map& p) {
-        const double bits = param(p, "v_bits");
-        const double hi = std::ldexp(1.0, static_cast<int>(bits) - 1) - 1;
-        if (param(p, "threshold") > hi || param(p, "threshold") < -hi - 1)
-            return "threshold does not fit in a " + std::to_string(static_cast<int>(bits)) + "-bit membrane";
-        return {};
+        const char* why = intlif::invalid_reason(lower_int_lif(p));
+        return why ? why : std::string{};
     }
 
     lif_int_group(const param_map& p, std::uint32_t n, double, const std::vector<std::vector<double>>&)
         : v_(n, 0), ref_(n, 0) {
-        auto i32 = [&](const char* k) { return static_cast<std::int32_t>(param(p, k)); };
-        prm_.threshold = i32("threshold");
-        prm_.reset_value = i32("reset_value");
-        prm_.reset = static_cast<intlif::reset_mode>(i32("reset_mode"));
-        prm_.leak = static_cast<intlif::leak_mode>(i32("leak_mode"));
-        prm_.leak_value = i32("leak_value");
-        prm_.leak_shift = static_cast<std::uint8_t>(i32("leak_shift"));
-        prm_.leak_mul = i32("leak_mul");
-        prm_.leak_frac_bits = static_cast<std::uint8_t>(i32("leak_frac_bits"));
-        prm_.v_bits = static_cast<std::uint8_t>(i32("v_bits"));
-        prm_.bias = i32("bias");
-        prm_.refractory = static_cast<std::uint16_t>(i32("refractory"));
-        prm_.v_floor = i32("v_floor");
+        prm_ = lower_int_lif(p);
         expose("V_m", v_);
         expose("ref", ref_);
     }
 
-    double get(std::size_t, std::uint32_t i, std::int64_t) const override { return static_cast<double>(v_[i]); }
+    double get(std::size_t, std::uint32_t i, std::int64_t) const override {
+        return static_cast<double>(v_[i]);
+    }
     void set(std::size_t, std::uint32_t i, double x) override {
         v_[i] = intlif::saturate(static_cast<std::int64_t>(std::llround(x)), prm_.v_bits);
     }
 
-    void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
+    void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
+              std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
         for (std::uint32_t i = begin; i < end; ++i) {
             const double x = static_cast<double>(a.input[0][i]) + static_cast<double>(a.input[1][i]) +
                              (a.i_ext ? a.i_ext[i] : 0.0);
             a.input[0][i] = a.input[1][i] = 0.0f;
             if (std::abs(x) >= 16777216.0)
-                throw runtime_error("lif_int: input of " + std::to_string(x) + " to one neuron in one step exceeds 2^24 "
+                throw runtime_error("lif_int: input of " + std::to_string(x) +
+                                    " to one neuron in one step exceeds 2^24 "
                                     "(float accumulation would no longer be exact)");
             auto v = static_cast<std::int32_t>(v_[i]);
             auto r = static_cast<std::uint16_t>(ref_[i]);
@@ -87,13 +78,37 @@ struct lif_int_group final : neuron_group {
         }
     }
 
-private:
+  private:
     intlif::params prm_;
     std::vector<std::int64_t> v_, ref_;
 };
 
 } // namespace
 
-void add_integer_models(model_registry& r) { r.add(std::make_shared<table_model<lif_int_group>>()); }
+void add_integer_models(model_registry& r) {
+    r.add(std::make_shared<table_model<lif_int_group>>());
+}
 
 } // namespace spikekit::neurons::detail
+
+namespace spikekit::neurons {
+
+intlif::params lower_int_lif(const param_map& p) {
+    auto i32 = [&](const char* k) { return static_cast<std::int32_t>(detail::param(p, k)); };
+    intlif::params q;
+    q.threshold = i32("threshold");
+    q.reset_value = i32("reset_value");
+    q.reset = static_cast<intlif::reset_mode>(i32("reset_mode"));
+    q.leak = static_cast<intlif::leak_mode>(i32("leak_mode"));
+    q.leak_value = i32("leak_value");
+    q.leak_shift = static_cast<std::uint8_t>(i32("leak_shift"));
+    q.leak_mul = i32("leak_mul");
+    q.leak_frac_bits = static_cast<std::uint8_t>(i32("leak_frac_bits"));
+    q.v_bits = static_cast<std::uint8_t>(i32("v_bits"));
+    q.bias = i32("bias");
+    q.refractory = static_cast<std::uint16_t>(i32("refractory"));
+    q.v_floor = i32("v_floor");
+    return q;
+}
+
+} // namespace spikekit::neurons

@@ -1,6 +1,4 @@
 # Chip models (chips/): chip files and presets, PAIBox's mapping arithmetic, greedy mapping, the chip run.
-if(TARGET spikekit::chips)
 spikekit_test(chips SOURCES chips/test_chip_spec.cpp chips/test_map_paicore.cpp chips/test_map_greedy.cpp
               chips/test_chip_run.cpp
               LIBS spikekit::chips nlohmann_json::nlohmann_json)
-endif()

@@ -4,38 +4,22 @@
 // Philox4x32-10 (Salmon et al. 2011, "Parallel random numbers: as easy as 1, 2, 3", SC'11): a keyed
 // bijection of a 128-bit counter. A draw is a pure function of (seed, stream, id, step, index), so a run
 // gives the same numbers whatever the number of threads or the order in which neurons are visited, and a
-// resumed run needs no saved generator state: the step number is the position.
+// resumed run needs no saved generator state: the step number is the position. The generator and the key
+// derivation are the integer ones of spikekit/arith/counter_rng.hpp; this header adds the floating-point
+// draws (uniform, normal, Poisson).
 #include <array>
 #include <cmath>
 #include <cstdint>
+
+#include "spikekit/arith/counter_rng.hpp"
 
 namespace spikekit::rng {
 
 using block = std::array<std::uint32_t, 4>;
 
 inline block philox4x32(block ctr, std::uint64_t key64) noexcept {
-    constexpr std::uint32_t m0 = 0xD2511F53u, m1 = 0xCD9E8D57u;
-    constexpr std::uint32_t w0 = 0x9E3779B9u, w1 = 0xBB67AE85u;
-    auto k0 = static_cast<std::uint32_t>(key64);
-    auto k1 = static_cast<std::uint32_t>(key64 >> 32);
-    for (int round = 0; round < 10; ++round) {
-        const std::uint64_t p0 = std::uint64_t{m0} * ctr[0];
-        const std::uint64_t p1 = std::uint64_t{m1} * ctr[2];
-        ctr = {static_cast<std::uint32_t>(p1 >> 32) ^ ctr[1] ^ k0, static_cast<std::uint32_t>(p1),
-               static_cast<std::uint32_t>(p0 >> 32) ^ ctr[3] ^ k1, static_cast<std::uint32_t>(p0)};
-        k0 += w0;
-        k1 += w1;
-    }
-    return ctr;
-}
-
-// Key from (seed, stream): streams separate uses (connectivity of projection 3, initial V of population 1,
-// Poisson input 2, ...).
-inline std::uint64_t make_key(std::uint64_t seed, std::uint32_t stream) noexcept {
-    std::uint64_t z = seed * 0x9E3779B97F4A7C15ull + (std::uint64_t{stream} << 1 | 1u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    const words r = philox4x32_words({{ctr[0], ctr[1], ctr[2], ctr[3]}}, key64);
+    return {r.w[0], r.w[1], r.w[2], r.w[3]};
 }
 
 // Uniform in (0, 1): never 0 so log() is safe, never 1.
@@ -46,7 +30,7 @@ inline double to_unit(std::uint32_t hi, std::uint32_t lo) noexcept {
 
 // A stream of uniforms for one (key, id, step): four 32-bit words per Philox call, two per double.
 class stream {
-public:
+  public:
     stream(std::uint64_t key, std::uint64_t id, std::uint64_t step) noexcept
         : key_(key), id_(id), step_(step) {}
 
@@ -78,21 +62,19 @@ public:
         return k;
     }
 
-private:
+  private:
     std::uint32_t poisson_large(double lambda) noexcept { // normal approximation with continuity correction
         const double x = lambda + std::sqrt(lambda) * normal() + 0.5;
         return x < 0.0 ? 0u : static_cast<std::uint32_t>(x);
     }
     void refill() noexcept {
-        buf_ = philox4x32({static_cast<std::uint32_t>(id_), static_cast<std::uint32_t>(id_ >> 32),
-                           static_cast<std::uint32_t>(step_), static_cast<std::uint32_t>(step_ >> 32) + ctr_},
-                          key_);
-        ctr_ += 0x10000u; // keeps successive blocks of one (id, step) distinct from neighbouring steps
+        const words r = philox4x32_words(counter_of(id_, step_, n_++), key_);
+        buf_ = {r.w[0], r.w[1], r.w[2], r.w[3]};
         pos_ = 0;
     }
     std::uint64_t key_, id_, step_;
     block buf_{};
-    std::uint32_t ctr_ = 0;
+    std::uint32_t n_ = 0; // blocks drawn so far (counter_of)
     unsigned pos_ = 2;
 };
 

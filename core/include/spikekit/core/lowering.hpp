@@ -1,5 +1,13 @@
 #pragma once
-// Internal pieces of the lowering from description to kernel arrays.
+// The lowering: what a network description becomes, from its seed — the synapses (source, target, weight,
+// delay in steps) of every projection, the kernels of conv2d projections, the initial state of every
+// population. It is public so that every consumer of a description builds exactly the network the
+// simulation kernel builds: the kernel itself (core/src/simulation_build.cpp), the chip models (chips/),
+// the MCU exporter and the NIR exporter.
+//
+// Every random draw is counter-based and keyed by (seed, stream kind, projection or population index,
+// item): synapse i of a projection draws its weight and delay from counter i, whoever asks and in whatever
+// order, so the lists below equal the kernel's synapses one for one.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -10,7 +18,11 @@
 #include "spikekit/core/network.hpp"
 #include "spikekit/core/random.hpp"
 
-namespace spikekit::detail {
+namespace spikekit {
+class model_registry;
+}
+
+namespace spikekit::lowering {
 
 // RNG streams: each use of randomness has its own key so they never overlap.
 enum class stream_kind : std::uint32_t {
@@ -109,4 +121,31 @@ class projection_synapses {
     std::string file_, where_;
 };
 
-} // namespace spikekit::detail
+// The synapses of a (non-conv2d) projection in generation order: what the kernel stores for it.
+struct synapse_list {
+    std::vector<std::uint32_t> source, target; // indices within the source and target populations
+    std::vector<float> weight;                 // in the target receptor's units, as the kernel adds them
+    std::vector<std::uint32_t> delay_steps;    // >= 1
+    std::size_t size() const { return source.size(); }
+};
+// input_error (naming the description's file and the projection) for a conv2d projection or bad values.
+synapse_list lower_synapses(const network_description& d, std::size_t projection_index);
+
+// A conv2d projection as the kernel keeps it: the geometry, the shared kernel (OIHW) and one delay.
+struct conv_kernel {
+    conv2d_spec geo;
+    std::vector<float> weight;
+    std::uint32_t delay_steps = 1;
+};
+conv_kernel lower_conv(const network_description& d, std::size_t projection_index);
+
+// The initial values of one state variable of a population as the kernel sets them (in the model's units),
+// or an empty vector when the description gives none (the model's default state then applies).
+std::vector<double> lower_initial(const network_description& d, const model_registry& models,
+                                  std::size_t population, const std::string& variable);
+
+// Index of a population or projection by name; input_error naming the description's file when absent.
+std::size_t population_index(const network_description& d, const std::string& name);
+std::size_t projection_index(const network_description& d, const std::string& name);
+
+} // namespace spikekit::lowering
