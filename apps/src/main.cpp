@@ -19,6 +19,8 @@ const std::vector<verb>& verbs() {
         {"convert", "convert a trained ANN (ONNX) into a spiking network, evaluate it against the ANN", convert_verb},
         {"events", "event-camera files: info, convert (cut, crop, downsample), render a frame", events_verb},
         {"ecg", "ECG records (WFDB/PhysioNet): info, encode into level-crossing events (HDF5)", ecg_verb},
+        {"chips", "list the neuromorphic chip presets, or describe one with the source of every number", chips_verb},
+        {"map", "map a network onto a chip: cores, fan-in extension, routing groups, traffic", map_verb},
     };
     return v;
 }

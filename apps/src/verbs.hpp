@@ -12,5 +12,7 @@ int rules_verb(const std::vector<std::string>& args);
 int convert_verb(const std::vector<std::string>& args);
 int events_verb(const std::vector<std::string>& args);
 int ecg_verb(const std::vector<std::string>& args);
+int chips_verb(const std::vector<std::string>& args);
+int map_verb(const std::vector<std::string>& args);
 
 } // namespace spikekit::app

@@ -11,7 +11,6 @@ namespace spikekit::chips::detail {
 namespace {
 
 void check_runnable(const chip_network& net, const placement& p) {
-    if (!p.fits) throw input_error(net.file, "", "the network does not fit the chip: " + p.problem->message);
     if (!net.unsupported.empty()) throw input_error(net.file, "", net.unsupported.front());
     for (std::size_t i = 0; i < net.pops.size(); ++i) {
         const auto& pop = net.pops[i];
@@ -26,6 +25,7 @@ void check_runnable(const chip_network& net, const placement& p) {
         if (pr.non_integer)
             throw input_error(net.file, "projections",
                               "projection '" + pr.name + "' has a weight that is not a whole number");
+    if (!p.fits) throw input_error(net.file, "", "the network does not fit the chip: " + p.problem->message);
 }
 
 } // namespace

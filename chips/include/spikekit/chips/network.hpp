@@ -13,6 +13,10 @@
 #include "spikekit/arith/int_lif.hpp"
 #include "spikekit/core/network.hpp"
 
+namespace spikekit {
+class model_registry;
+}
+
 namespace spikekit::chips {
 
 struct chip_population {
@@ -59,6 +63,8 @@ struct chip_network {
 // model names to parameters: apps passes neurons::lower_int_lif, so chips depends on core and arith only).
 using int_params_fn = std::function<std::optional<intlif::params>(const population&)>;
 
-chip_network lower_network(const network_description& d, const int_params_fn& int_params);
+// `models` gives the initial state as the kernel sets it (lowering::lower_initial).
+chip_network lower_network(const network_description& d, const model_registry& models,
+                           const int_params_fn& int_params);
 
 } // namespace spikekit::chips
