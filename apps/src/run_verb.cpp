@@ -61,8 +61,8 @@ std::string with_commas(std::uint64_t n) {
 
 int run_verb(const std::vector<std::string>& argv) {
     args a(argv, {"--json", "--quiet", "--help", "--no-output", "--gals"},
-           {"--out", "--threads", "--seed", "--duration", "--checkpoint", "--checkpoint-at", "--resume",
-            "--chip", "--placement", "--step-period", "--jitter", "--skew-ppm"});
+           {"--out", "--threads", "--seed", "--duration", "--checkpoint", "--checkpoint-at", "--resume", "--chip",
+            "--placement", "--step-period", "--jitter", "--skew-ppm"});
     if (a.flag("--help")) {
         std::cout << run_help;
         return ok;
@@ -80,14 +80,12 @@ int run_verb(const std::vector<std::string>& argv) {
         desc = load_config(a.positional()[0], models);
     }
     const std::string config = a.positional().empty() ? *resume : a.positional()[0];
-    desc.sim.seed = static_cast<std::uint64_t>(
-        a.integer("--seed", static_cast<long long>(desc.sim.seed), 0, (1LL << 53)));
+    desc.sim.seed = static_cast<std::uint64_t>(a.integer("--seed", static_cast<long long>(desc.sim.seed), 0, (1LL << 53)));
     desc.sim.duration_ms = a.number("--duration", desc.sim.duration_ms);
     if (desc.sim.duration_ms < 0) throw usage_error("--duration expects a time >= 0 ms");
     const auto threads = static_cast<unsigned>(a.integer("--threads", desc.sim.threads, 1, 1024));
-    const std::string out =
-        a.get("--out").value_or(std::filesystem::path(config).stem().string() +
-                                (resume && a.positional().empty() ? "-resumed.h5" : ".h5"));
+    const std::string out = a.get("--out").value_or(std::filesystem::path(config).stem().string() +
+                                                    (resume && a.positional().empty() ? "-resumed.h5" : ".h5"));
     const auto checkpoint = a.get("--checkpoint");
     const double checkpoint_at = a.number("--checkpoint-at", desc.sim.duration_ms);
     if (a.get("--checkpoint-at") && !checkpoint) throw usage_error("--checkpoint-at needs --checkpoint FILE");
@@ -129,34 +127,32 @@ int run_verb(const std::vector<std::string>& argv) {
         return sec > 0 && n > 0 ? static_cast<double>(spikes) / static_cast<double>(n) / sec : 0.0;
     };
     if (a.flag("--json")) {
-        nlohmann::json j = {
-            {"network", desc.name},
-            {"neurons", sim.neurons()},
-            {"synapses", sim.synapses()},
-            {"spikes", total},
-            {"mean_rate_hz", rate(total, sim.neurons())},
-            {"sim_ms", sim.time_ms()},
-            {"resumed_at_ms", start},
-            {"checkpoint", checkpoint ? nlohmann::json(*checkpoint) : nlohmann::json(nullptr)},
-            {"dt_ms", sim.dt_ms()},
-            {"threads", sim.threads()},
-            {"seed", desc.sim.seed},
-            {"build_s", sim.build_seconds()},
-            {"run_s", run_s},
-            {"synaptic_events", sim.synaptic_events()},
-            {"synapse_bytes", sim.synapse_bytes()},
-            {"output", a.flag("--no-output") ? nlohmann::json(nullptr) : nlohmann::json(out)},
-            {"populations", nlohmann::json::object()}};
+        nlohmann::json j = {{"network", desc.name},
+                            {"neurons", sim.neurons()},
+                            {"synapses", sim.synapses()},
+                            {"spikes", total},
+                            {"mean_rate_hz", rate(total, sim.neurons())},
+                            {"sim_ms", sim.time_ms()},
+                            {"resumed_at_ms", start},
+                            {"checkpoint", checkpoint ? nlohmann::json(*checkpoint) : nlohmann::json(nullptr)},
+                            {"dt_ms", sim.dt_ms()},
+                            {"threads", sim.threads()},
+                            {"seed", desc.sim.seed},
+                            {"build_s", sim.build_seconds()},
+                            {"run_s", run_s},
+                            {"synaptic_events", sim.synaptic_events()},
+                            {"synapse_bytes", sim.synapse_bytes()},
+                            {"output", a.flag("--no-output") ? nlohmann::json(nullptr) : nlohmann::json(out)},
+                            {"populations", nlohmann::json::object()}};
         for (const auto& p : stats)
-            j["populations"][p.name] = {
-                {"size", p.size}, {"spikes", p.spikes}, {"rate_hz", rate(p.spikes, p.size)}};
+            j["populations"][p.name] = {{"size", p.size}, {"spikes", p.spikes}, {"rate_hz", rate(p.spikes, p.size)}};
         std::cout << j.dump(2) << "\n";
         return ok;
     }
     std::printf("network    %s: %s neurons, %s synapses, %zu populations\n", desc.name.c_str(),
                 with_commas(sim.neurons()).c_str(), with_commas(sim.synapses()).c_str(), stats.size());
-    std::printf("simulated  %.1f ms (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s\n", sim.time_ms(),
-                sim.dt_ms(), run_s, sim.build_seconds(), sim.threads(), sim.threads() == 1 ? "" : "s");
+    std::printf("simulated  %.1f ms (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s\n", sim.time_ms(), sim.dt_ms(),
+                run_s, sim.build_seconds(), sim.threads(), sim.threads() == 1 ? "" : "s");
     std::printf("spikes     %s, mean rate %.2f Hz, %s synaptic events\n", with_commas(total).c_str(),
                 rate(total, sim.neurons()), with_commas(sim.synaptic_events()).c_str());
     for (const auto& p : stats)
