@@ -26,18 +26,6 @@ double or0(const maybe& m) {
     return m.value_or(0.0);
 }
 
-struct sent_packet {
-    double depart;
-    std::uint64_t source;
-    std::uint32_t pkt, core; // core UINT32_MAX: from the host
-};
-
-struct delivery {
-    double arrive;
-    std::uint32_t group;
-    std::uint64_t order; // tie-break: packets in departure order
-};
-
 double barrier_latency(const chip_spec& chip, std::uint32_t tiles_used) {
     if (!chip.barrier.table.empty()) {
         double l = chip.barrier.table.front().second;
@@ -50,148 +38,186 @@ double barrier_latency(const chip_spec& chip, std::uint32_t tiles_used) {
 
 } // namespace
 
-void engine::run() {
-    const std::int64_t steps = opt.steps >= 0 ? opt.steps : net.steps;
-    const std::uint64_t n = net.neurons();
+// 1. One core's neuron unit from `start`: returns when it is done. A core holds one population's block.
+double engine::neuron_unit(std::uint32_t c, std::int64_t s, double start) {
     const auto& lat = chip.latency;
     const double t_inactive = or0(lat.neuron_inactive), t_active = or0(lat.neuron_active),
-                 t_spiking = or0(lat.neuron_spiking), t_spike = or0(lat.spike_out),
-                 t_out = or0(lat.message_out), t_in = or0(lat.message_in), t_syn = or0(lat.synaptic_op);
+                 t_fire = or0(lat.neuron_spiking) + or0(lat.spike_out), t_out = or0(lat.message_out);
+    const auto [g0, g1] = core_neurons[c];
+    const std::uint32_t pi = pop_of[g0];
+    const auto& pop = net.pops[pi];
+    const intlif::params& prm = *pop.prm;
+    std::int64_t* in = ring.data() + static_cast<std::uint64_t>(s % ring_slots) * net.neurons();
+    const bool currents = !net.currents.empty();
+    auto& k = counts[c];
+    double t = start;
+    for (auto g = g0; g < g1; ++g) {
+        // the kernel adds the current to the synaptic sum in double and rounds; without currents the sum is
+        // exact
+        std::int64_t x = in[g];
+        in[g] = 0;
+        const double ext = currents ? i_ext[g] : 0.0;
+        if (ext != 0.0) x = std::llround(static_cast<double>(x) + ext);
+        if (x >= 16777216 || x <= -16777216)
+            throw runtime_error(
+                "lif_int: input of " + std::to_string(x) +
+                " to one neuron in one step exceeds 2^24 (as in the kernel, which accumulates in float)");
+        const bool active = x != 0 || bias[g] != 0 || v[g] != 0;
+        if (!intlif::step(v[g], ref[g], static_cast<std::int32_t>(x), prm, bias[g], threshold[g])) {
+            t += active ? t_active : t_inactive;
+            ++(active ? k.active : k.inactive);
+            continue;
+        }
+        t += t_fire;
+        ++k.spiking;
+        ++k.spikes;
+        if (opt.record) {
+            auto& rec = spikes[spikes_of_pop[pi]];
+            rec.node_ids.push_back(static_cast<std::uint32_t>(g - pop.gid0));
+            rec.steps.push_back(s);
+        }
+        for (auto pk = pkt_start[g]; pk < pkt_start[g + 1]; ++pk) {
+            t += t_out;
+            ++k.packets_out;
+            sent.push_back({t, static_cast<std::uint32_t>(pk), static_cast<std::uint32_t>(sent.size())});
+        }
+    }
+    k.busy += t - start;
+    return t;
+}
+
+// Host inputs: spike_source neurons send at the start of the step, straight into their targets' cores.
+void engine::host_inputs(std::int64_t s, double start) {
+    for (const auto& pop : net.pops) {
+        if (!pop.input) continue;
+        for (std::uint32_t i = 0; i < pop.size; ++i) {
+            const auto& st = pop.spike_steps[i];
+            auto& cur = input_cursor[pop.gid0 + i];
+            while (cur < st.size() && st[cur] < s) ++cur;
+            if (cur >= st.size() || st[cur] != s) continue;
+            for (auto pk = pkt_start[pop.gid0 + i]; pk < pkt_start[pop.gid0 + i + 1]; ++pk)
+                sent.push_back(
+                    {start, static_cast<std::uint32_t>(pk), static_cast<std::uint32_t>(sent.size())});
+        }
+    }
+}
+
+// 2. The step's packets cross the network in order of departure, waiting for busy links.
+void engine::network() {
+    std::sort(sent.begin(), sent.end(), [](const auto& a, const auto& b) {
+        return a.depart < b.depart || (a.depart == b.depart && a.serial < b.serial);
+    });
     const double link_busy_fixed = chip.noc.link_bandwidth_pps ? 1.0 / *chip.noc.link_bandwidth_pps : -1.0;
-    std::vector<std::uint32_t> tiles;
-    for (auto c : used_cores) tiles.push_back(noc.tile_of(c));
-    std::sort(tiles.begin(), tiles.end());
-    const double barrier = barrier_latency(
-        chip, static_cast<std::uint32_t>(std::unique(tiles.begin(), tiles.end()) - tiles.begin()));
-    std::vector<std::vector<std::int64_t>::size_type> cursor(n, 0);
-    std::vector<sent_packet> sent;
-    std::vector<delivery> deliveries;
-    std::vector<double> group_arrival;
-    double now = 0; // barrier mode: start of the current step
-    std::uint64_t packet_serial = 0;
-    for (std::int64_t s = 0; s < steps; ++s) {
-        refresh_currents(s);
-        const std::uint32_t slot = static_cast<std::uint32_t>(s % ring_slots);
-        std::int64_t* in = ring.data() + std::uint64_t{slot} * n;
-        sent.clear();
-        double step_end = now;
-        // 1. neuron units
-        for (auto c : used_cores) {
-            auto& k = counts[c];
-            double t = opt.gals ? core_start(c, s) : now;
-            const double t0 = t;
-            for (auto g = core_neurons[c].first; g < core_neurons[c].second; ++g) {
-                const double x = static_cast<double>(in[g]) + i_ext[g];
-                in[g] = 0;
-                if (std::abs(x) >= 16777216.0)
-                    throw runtime_error("lif_int: input of " + std::to_string(x) +
-                                        " to one neuron in one step exceeds 2^24 (as the kernel, which "
-                                        "accumulates in float)");
-                const bool active = x != 0.0 || bias[g] != 0 || v[g] != 0;
-                const auto& pop = net.pops[pop_of[g]];
-                const bool spike = intlif::step(v[g], ref[g], static_cast<std::int32_t>(std::llround(x)),
-                                                *pop.prm, bias[g], threshold[g]);
-                if (!spike) {
-                    t += active ? t_active : t_inactive;
-                    ++(active ? k.active : k.inactive);
-                    continue;
-                }
-                t += t_spiking + t_spike;
-                ++k.spiking;
-                ++k.spikes;
-                if (opt.record) {
-                    auto& rec = spikes[spikes_of_pop[pop_of[g]]];
-                    rec.node_ids.push_back(static_cast<std::uint32_t>(g - pop.gid0));
-                    rec.steps.push_back(s);
-                }
-                for (auto pk = pkt_start[g]; pk < pkt_start[g + 1]; ++pk) {
-                    t += t_out;
-                    ++k.packets_out;
-                    sent.push_back({t, g, static_cast<std::uint32_t>(pk), c});
-                }
-            }
-            k.busy += t - t0;
-            step_end = std::max(step_end, t);
-        }
-        // host inputs: spike_source neurons send at the start of the step, straight into their targets' cores
-        for (const auto& pop : net.pops) {
-            if (!pop.input) continue;
-            for (std::uint32_t i = 0; i < pop.size; ++i) {
-                const auto& st = pop.spike_steps[i];
-                auto& cur = cursor[pop.gid0 + i];
-                while (cur < st.size() && st[cur] < s) ++cur;
-                if (cur >= st.size() || st[cur] != s) continue;
-                for (auto pk = pkt_start[pop.gid0 + i]; pk < pkt_start[pop.gid0 + i + 1]; ++pk)
-                    sent.push_back(
-                        {opt.gals ? 0.0 : now, pop.gid0 + i, static_cast<std::uint32_t>(pk), UINT32_MAX});
-            }
-        }
-        // 2. network, in order of departure
-        std::stable_sort(sent.begin(), sent.end(),
-                         [](const auto& a, const auto& b) { return a.depart < b.depart; });
-        deliveries.clear();
-        for (const auto& sp : sent) {
-            const auto& pk = pkts[sp.pkt];
-            const std::uint64_t serial = packet_serial++;
-            rep.messages += sp.core != UINT32_MAX;
-            for (std::uint32_t gi = pk.first; gi < pk.first + pk.count; ++gi) {
-                double t = sp.depart;
-                if (sp.core != UINT32_MAX) {
-                    for (const auto& h : route(sp.core, groups[gi].core)) {
-                        if (link_stamp[h.link] == serial) { // a multicast packet crosses a shared link once
-                            t = link_depart[h.link];
-                            continue;
-                        }
-                        link_stamp[h.link] = serial;
-                        const double go = std::max(t, link_free[h.link]);
-                        link_free[h.link] = go + (link_busy_fixed >= 0 ? link_busy_fixed : h.latency);
-                        t = go + h.latency;
-                        link_depart[h.link] = t;
-                        ++link_packets[h.link];
-                        rep.hops += h.is_hop;
-                        rep.energy_by_kind["hop"] += h.energy;
+    deliveries.clear();
+    for (std::uint32_t order = 0; order < sent.size(); ++order) {
+        const auto& sp = sent[order];
+        const auto& pk = pkts[sp.pkt];
+        const std::uint64_t stamp = serial++;
+        rep.messages += groups[pk.first].route != UINT32_MAX;
+        for (std::uint32_t gi = pk.first; gi < pk.first + pk.count; ++gi) {
+            double t = sp.depart;
+            if (const auto r = groups[gi].route; r != UINT32_MAX) {
+                for (auto hi = hops_start[r]; hi < hops_start[r + 1]; ++hi) {
+                    const auto& h = hops_flat[hi];
+                    if (link_stamp[h.link] == stamp) { // a multicast packet crosses a shared link once
+                        t = link_depart[h.link];
+                        continue;
                     }
-                    if (gi > pk.first) ++rep.multicast_copies;
+                    link_stamp[h.link] = stamp;
+                    const double go = std::max(t, link_free[h.link]);
+                    link_free[h.link] = go + (link_busy_fixed >= 0 ? link_busy_fixed : h.latency);
+                    t = go + h.latency;
+                    link_depart[h.link] = t;
+                    ++link_packets[h.link];
+                    rep.hops += h.is_hop;
+                    hop_energy += h.energy;
                 }
-                deliveries.push_back({t, gi, serial});
+                if (gi > pk.first) ++rep.multicast_copies;
             }
+            deliveries.push_back({t, gi, order});
         }
-        // 3. synapse units, in order of arrival
-        std::sort(deliveries.begin(), deliveries.end(), [](const auto& a, const auto& b) {
-            return a.arrive < b.arrive || (a.arrive == b.arrive && a.order < b.order);
+    }
+}
+
+// 3. Each destination core's synapse unit takes its packets in arrival order and adds the weights into
+// the step each synapse's delay names (one later in GALS mode if the work ends after that step began).
+double engine::synapse_units(std::int64_t s) {
+    const double t_in = or0(chip.latency.message_in), t_syn = or0(chip.latency.synaptic_op);
+    const std::uint64_t n = net.neurons();
+    for (std::uint32_t dd = 0; dd < ring_slots; ++dd)
+        slot_base[dd] = static_cast<std::uint64_t>((s + dd) % ring_slots) * n;
+    // bucket by destination core, then order each core's packets by arrival
+    std::fill(bucket.begin(), bucket.end(), 0u);
+    for (const auto& d : deliveries) ++bucket[dense_core[groups[d.group].core] + 1];
+    for (std::size_t i = 1; i < bucket.size(); ++i) bucket[i] += bucket[i - 1];
+    by_core.resize(deliveries.size());
+    for (const auto& d : deliveries) by_core[bucket[dense_core[groups[d.group].core]]++] = d;
+    double end = 0;
+    for (std::size_t b = 0, first = 0; b + 1 < bucket.size(); first = bucket[b++]) {
+        const auto lo = by_core.begin() + static_cast<std::ptrdiff_t>(first),
+                   hi = by_core.begin() + bucket[b];
+        std::sort(lo, hi, [](const auto& x, const auto& y) {
+            return x.arrive < y.arrive || (x.arrive == y.arrive && x.serial < y.serial);
         });
-        for (const auto& d : deliveries) {
-            const auto& g = groups[d.group];
+        for (auto it = lo; it != hi; ++it) {
+            const auto& g = groups[it->group];
             auto& k = counts[g.core];
-            const double start = std::max(d.arrive, syn_free[g.core]);
+            const double start = std::max(it->arrive, syn_free[g.core]);
             const double done = start + t_in + static_cast<double>(g.end - g.begin) * t_syn;
             k.busy += done - start;
             syn_free[g.core] = done;
             ++k.packets_in;
             k.syn += g.end - g.begin;
-            step_end = std::max(step_end, done);
+            end = std::max(end, done);
+            if (!opt.gals) {
+                for (auto i = g.begin; i < g.end; ++i)
+                    ring[slot_base[syn_delay[i]] + syn_target[i]] += syn_weight[i];
+                continue;
+            }
             bool late = false;
+            for (std::uint32_t dd = 1; dd + 1 < ring_slots; ++dd) {
+                late_by_delay[dd] = done > core_start(g.core, s + dd);
+                slot_base[dd] = static_cast<std::uint64_t>((s + dd + late_by_delay[dd]) % ring_slots) * n;
+            }
             for (auto i = g.begin; i < g.end; ++i) {
-                std::int64_t at = s + syn_delay[i];
-                if (opt.gals && done > core_start(g.core, at)) {
-                    ++at;
-                    late = true;
-                }
-                ring[static_cast<std::uint64_t>(at % ring_slots) * n + syn_target[i]] += syn_weight[i];
+                ring[slot_base[syn_delay[i]] + syn_target[i]] += syn_weight[i];
+                late = late || late_by_delay[syn_delay[i]];
             }
             rep.late_spikes += late;
         }
-        // 4. close the step
+    }
+    return end;
+}
+
+void engine::run() {
+    const std::int64_t steps = opt.steps >= 0 ? opt.steps : net.steps;
+    std::vector<std::uint32_t> tiles;
+    for (auto c : used_cores) tiles.push_back(noc.tile_of(c));
+    std::sort(tiles.begin(), tiles.end());
+    const double barrier = barrier_latency(
+        chip, static_cast<std::uint32_t>(std::unique(tiles.begin(), tiles.end()) - tiles.begin()));
+    double now = 0; // barrier mode: start of the current step
+    for (std::int64_t s = 0; s < steps; ++s) {
+        refresh_currents(s);
+        sent.clear();
+        double step_end = now, first_start = INFINITY;
+        for (auto c : used_cores) {
+            const double start = opt.gals ? core_start(c, s) : now;
+            first_start = std::min(first_start, start);
+            step_end = std::max(step_end, neuron_unit(c, s, start));
+        }
+        host_inputs(s, opt.gals ? 0.0 : now);
+        network();
+        step_end = std::max(step_end, synapse_units(s));
         if (opt.gals) {
-            double first = INFINITY;
-            for (auto c : used_cores) first = std::min(first, core_start(c, s));
-            rep.step_latency_s.push_back(step_end - (used_cores.empty() ? 0.0 : first));
+            rep.step_latency_s.push_back(step_end - (used_cores.empty() ? 0.0 : first_start));
         } else {
             rep.step_latency_s.push_back(step_end - now + barrier);
             now = step_end + barrier;
         }
     }
     rep.steps = steps;
+    rep.energy_by_kind["hop"] = hop_energy;
 }
 
 void engine::finish() {
@@ -225,7 +251,6 @@ void engine::finish() {
     by["message_in"] = static_cast<double>(total.packets_in) * or0(e.message_in);
     by["synaptic_op"] = static_cast<double>(total.syn) * or0(e.synaptic_op);
     by["multicast_copy"] = static_cast<double>(rep.multicast_copies) * or0(e.multicast_copy);
-    by["hop"] += 0.0;
     // Static power: every core whose clock runs (all, the used ones, or the used clusters) for the run's
     // time.
     double elapsed = 0;

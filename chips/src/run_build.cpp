@@ -96,7 +96,7 @@ void engine::build() {
                 const auto c = core_of[syn_target[k]];
                 const auto g0 = k;
                 while (k < e && core_of[syn_target[k]] == c && (one_packet || (key(k) >> 32) == pkey)) ++k;
-                groups.push_back({c, g0, k});
+                groups.push_back({c, UINT32_MAX, g0, k});
                 if (!tree && !one_packet) break; // per-axon fan-out: one packet per destination core
             }
             pkts.push_back({first, static_cast<std::uint32_t>(groups.size()) - first});
@@ -113,6 +113,23 @@ void engine::build() {
         used_cores.push_back(b.core);
     }
     std::sort(used_cores.begin(), used_cores.end());
+    dense_core.assign(chip.total_cores(), UINT32_MAX);
+    for (std::uint32_t i = 0; i < used_cores.size(); ++i) dense_core[used_cores[i]] = i;
+    route_of.assign(used_cores.size() * used_cores.size(), UINT32_MAX);
+    for (std::uint64_t src = 0; src < n; ++src)
+        if (core_of[src] != UINT32_MAX)
+            for (auto pk = pkt_start[src]; pk < pkt_start[src + 1]; ++pk)
+                for (auto gi = pkts[pk].first; gi < pkts[pk].first + pkts[pk].count; ++gi)
+                    groups[gi].route = route(core_of[src], groups[gi].core);
+    hops_start.push_back(0);
+    for (const auto& r : route_pool) {
+        for (const auto& h : r) hops_flat.push_back({h.link, h.is_hop ? 1u : 0u, h.latency, h.energy});
+        hops_start.push_back(static_cast<std::uint32_t>(hops_flat.size()));
+    }
+    slot_base.assign(ring_slots, 0);
+    late_by_delay.assign(ring_slots, 0);
+    input_cursor.assign(n, 0);
+    bucket.assign(used_cores.size() + 1, 0);
     counts.resize(chip.total_cores());
     link_free.assign(noc.links(), 0.0);
     link_depart.assign(noc.links(), 0.0);
@@ -139,10 +156,13 @@ void engine::build() {
     }
 }
 
-const std::vector<hop>& engine::route(std::uint32_t a, std::uint32_t b) {
-    auto [it, fresh] = routes.try_emplace(std::uint64_t{a} << 32 | b);
-    if (fresh) noc.route(a, b, it->second);
-    return it->second;
+std::uint32_t engine::route(std::uint32_t a, std::uint32_t b) {
+    auto& id = route_of[std::uint64_t{dense_core[a]} * used_cores.size() + dense_core[b]];
+    if (id == UINT32_MAX) {
+        id = static_cast<std::uint32_t>(route_pool.size());
+        noc.route(a, b, route_pool.emplace_back());
+    }
+    return id;
 }
 
 void engine::refresh_currents(std::int64_t step) {

@@ -1,7 +1,6 @@
 #pragma once
 // The chip run's state (run.cpp steps it, run_build.cpp builds it).
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "map_detail.hpp"
@@ -13,7 +12,16 @@ namespace spikekit::chips::detail {
 // A spike's synapses on one destination core: [begin, end) of the engine's sorted synapse arrays.
 struct syn_group {
     std::uint32_t core = 0;
+    std::uint32_t route = UINT32_MAX; // index into route_pool (UINT32_MAX: from the host, no network)
     std::uint64_t begin = 0, end = 0;
+};
+struct sent_packet {
+    double depart;
+    std::uint32_t pkt, serial;
+};
+struct delivery {
+    double arrive;
+    std::uint32_t group, serial;
 };
 // A packet: groups [first, first + count) reached by one send (one core per-axon, a layer on a tree, every
 // destination on key/mask tables).
@@ -52,7 +60,16 @@ struct engine {
     std::vector<std::uint32_t> used_cores;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> core_neurons; // indexed by core
     // timing
-    std::unordered_map<std::uint64_t, std::vector<hop>> routes;
+    // routes between used cores, computed on first use: route_of[a' * used + b'] indexes route_pool
+    std::vector<std::uint32_t> dense_core, route_of;
+    std::vector<std::vector<hop>> route_pool;
+    struct flat_hop {
+        std::uint32_t link, is_hop;
+        double latency, energy;
+    };
+    std::vector<flat_hop> hops_flat;       // every route's hops, one after the other
+    std::vector<std::uint32_t> hops_start; // route r: hops_flat[hops_start[r], hops_start[r + 1])
+    std::uint64_t serial = 0;
     std::vector<double> link_free, syn_free, link_depart;
     std::vector<std::uint64_t> link_stamp, link_packets;
     std::vector<double> core_skew, core_phase;
@@ -62,12 +79,25 @@ struct engine {
     std::vector<chip_spikes> spikes;
     std::vector<std::size_t> spikes_of_pop;
 
+    // per step
+    std::vector<sent_packet> sent;
+    std::vector<delivery> deliveries, by_core;
+    std::vector<std::uint32_t> bucket;
+    std::vector<std::uint64_t> slot_base;
+    std::vector<std::uint8_t> late_by_delay;
+    std::vector<std::vector<std::int64_t>::size_type> input_cursor;
+    double hop_energy = 0;
+
     engine(const chip_network& n, const chip_spec& c, const placement& p, const run_options& o);
     void build();
     void run();
     void finish();
 
-    const std::vector<hop>& route(std::uint32_t a, std::uint32_t b);
+    std::uint32_t route(std::uint32_t a, std::uint32_t b);
+    double neuron_unit(std::uint32_t core, std::int64_t step, double start);
+    void host_inputs(std::int64_t step, double start);
+    void network();
+    double synapse_units(std::int64_t step);
     void refresh_currents(std::int64_t step);
     double core_start(std::uint32_t core, std::int64_t step) const;
 };
