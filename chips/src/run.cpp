@@ -104,13 +104,29 @@ void engine::host_inputs(std::int64_t s, double start) {
 
 // 2. The step's packets cross the network in order of departure, waiting for busy links.
 void engine::network() {
-    std::sort(sent.begin(), sent.end(), [](const auto& a, const auto& b) {
-        return a.depart < b.depart || (a.depart == b.depart && a.serial < b.serial);
-    });
+    // Each core's packets are already in departure order: merge the streams (a heap over their heads).
+    merged.clear();
+    heads.clear();
+    for (std::uint32_t b = 0, i = 0; i < stream_end.size(); b = stream_end[i++])
+        if (b < stream_end[i]) heads.emplace_back(b, stream_end[i]);
+    auto later = [&](const auto& x, const auto& y) {
+        const auto &a = sent[x.first], &b = sent[y.first];
+        return a.depart > b.depart || (a.depart == b.depart && a.serial > b.serial);
+    };
+    std::make_heap(heads.begin(), heads.end(), later);
+    while (!heads.empty()) {
+        std::pop_heap(heads.begin(), heads.end(), later);
+        auto& h = heads.back();
+        merged.push_back(h.first);
+        if (++h.first < h.second)
+            std::push_heap(heads.begin(), heads.end(), later);
+        else
+            heads.pop_back();
+    }
     const double link_busy_fixed = chip.noc.link_bandwidth_pps ? 1.0 / *chip.noc.link_bandwidth_pps : -1.0;
     deliveries.clear();
-    for (std::uint32_t order = 0; order < sent.size(); ++order) {
-        const auto& sp = sent[order];
+    for (std::uint32_t order = 0; order < merged.size(); ++order) {
+        const auto& sp = sent[merged[order]];
         const auto& pk = pkts[sp.pkt];
         const std::uint64_t stamp = serial++;
         rep.messages += groups[pk.first].route != UINT32_MAX;
@@ -169,6 +185,11 @@ double engine::synapse_units(std::int64_t s) {
             ++k.packets_in;
             k.syn += g.end - g.begin;
             end = std::max(end, done);
+            if (!opt.gals && g.delay) { // one delay: one row of the ring
+                std::int64_t* row = ring.data() + slot_base[g.delay];
+                for (auto i = g.begin; i < g.end; ++i) row[syn_target[i]] += syn_weight[i];
+                continue;
+            }
             if (!opt.gals) {
                 for (auto i = g.begin; i < g.end; ++i)
                     ring[slot_base[syn_delay[i]] + syn_target[i]] += syn_weight[i];
@@ -200,13 +221,16 @@ void engine::run() {
     for (std::int64_t s = 0; s < steps; ++s) {
         refresh_currents(s);
         sent.clear();
+        stream_end.clear();
         double step_end = now, first_start = INFINITY;
         for (auto c : used_cores) {
             const double start = opt.gals ? core_start(c, s) : now;
             first_start = std::min(first_start, start);
             step_end = std::max(step_end, neuron_unit(c, s, start));
+            stream_end.push_back(static_cast<std::uint32_t>(sent.size()));
         }
         host_inputs(s, opt.gals ? 0.0 : now);
+        stream_end.push_back(static_cast<std::uint32_t>(sent.size()));
         network();
         step_end = std::max(step_end, synapse_units(s));
         if (opt.gals) {

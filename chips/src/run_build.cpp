@@ -96,7 +96,11 @@ void engine::build() {
                 const auto c = core_of[syn_target[k]];
                 const auto g0 = k;
                 while (k < e && core_of[syn_target[k]] == c && (one_packet || (key(k) >> 32) == pkey)) ++k;
-                groups.push_back({c, UINT32_MAX, g0, k});
+                groups.push_back({c, UINT32_MAX, 0, g0, k});
+                if (std::all_of(syn_delay.begin() + static_cast<std::ptrdiff_t>(g0),
+                                syn_delay.begin() + static_cast<std::ptrdiff_t>(k),
+                                [&](std::uint32_t x) { return x == syn_delay[g0]; }))
+                    groups.back().delay = syn_delay[g0];
                 if (!tree && !one_packet) break; // per-axon fan-out: one packet per destination core
             }
             pkts.push_back({first, static_cast<std::uint32_t>(groups.size()) - first});

@@ -13,6 +13,7 @@ namespace spikekit::chips::detail {
 struct syn_group {
     std::uint32_t core = 0;
     std::uint32_t route = UINT32_MAX; // index into route_pool (UINT32_MAX: from the host, no network)
+    std::uint32_t delay = 0;          // the delay of all its synapses, or 0 when they differ
     std::uint64_t begin = 0, end = 0;
 };
 struct sent_packet {
@@ -81,6 +82,8 @@ struct engine {
 
     // per step
     std::vector<sent_packet> sent;
+    std::vector<std::uint32_t> stream_end, merged; // sent holds one departure-ordered stream per core
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> heads;
     std::vector<delivery> deliveries, by_core;
     std::vector<std::uint32_t> bucket;
     std::vector<std::uint64_t> slot_base;
