@@ -114,15 +114,15 @@ int main(int argc, char** argv) {
             const dataset test = load_dataset(data, split::test, samples);
             const dataset calib = bm.fashion ? load_dataset(data, split::train, 1000)
                                              : tail_of(load_dataset(data, split::test), 1000);
-            const snn_model m = convert(g, calib, bm.options, threads);
-            const double ann = ann_accuracy(engine(g), test, threads);
-            const auto ev = evaluate_snn(m, test, ts, threads);
+            const snn_model m = convert(g, calib, bm.options, spikekit::context(threads));
+            const double ann = ann_accuracy(engine(g), test, spikekit::context(threads));
+            const auto ev = evaluate_snn(m, test, ts, spikekit::context(threads));
             std::printf("| %-30s | %6.2f |", bm.label.c_str(), 100.0 * ann);
             for (double a : ev.accuracy) std::printf(" %6.2f |", 100.0 * a);
             std::printf(" %14.0f | %7.1f |\n", ev.sops_per_inference, ev.seconds);
             for (int b : bits)
                 row(("  " + std::to_string(b) + "-bit " + bm.label).c_str(),
-                    evaluate_snn(quantize(m, {b, false}), test, ts, threads).accuracy);
+                    evaluate_snn(quantize(m, {b, false}), test, ts, spikekit::context(threads)).accuracy);
             std::fflush(stdout);
         } catch (const spikekit::error& e) {
             std::fprintf(stderr, "%s: %s\n", bm.label.c_str(), e.what());

@@ -128,7 +128,7 @@ void print_evaluation(const std::string& label, const cv::snn_evaluation& ev) {
 
 struct eval_settings {
     std::vector<int> timesteps, bits;
-    unsigned threads;
+    const context& ctx;
     bool json;
     std::function<void(const std::string&)> say;
 };
@@ -138,9 +138,9 @@ void evaluate(const cv::graph& g, const cv::snn_model& m, const cv::dataset& dat
               nlohmann::json& j, nlohmann::json& layers) {
     cv::check_sample_shape(data, g.input_shape());
     const cv::engine ann(g);
-    const double ann_acc = cv::ann_accuracy(ann, data, e.threads);
+    const double ann_acc = cv::ann_accuracy(ann, data, e.ctx);
     e.say("evaluating " + std::to_string(data.count) + " samples of " + data.source);
-    const auto ev = cv::evaluate_snn(m, data, e.timesteps, e.threads);
+    const auto ev = cv::evaluate_snn(m, data, e.timesteps, e.ctx);
     j["samples"] = ev.samples;
     j["ann_accuracy"] = ann_acc;
     j["snn_accuracy"] = accuracy_json(ev);
@@ -164,7 +164,7 @@ void evaluate(const cv::graph& g, const cv::snn_model& m, const cv::dataset& dat
     nlohmann::json qj = nlohmann::json::object();
     for (int b : e.bits) { // the integer model's accuracy at each weight width
         const auto qev =
-            cv::evaluate_snn(cv::quantize(m, {b, m.options.per_channel}), data, e.timesteps, e.threads);
+            cv::evaluate_snn(cv::quantize(m, {b, m.options.per_channel}), data, e.timesteps, e.ctx);
         qj[std::to_string(b)] = accuracy_json(qev);
         if (!e.json) print_evaluation(std::to_string(b) + "-bit", qev);
     }
@@ -191,7 +191,7 @@ int convert_verb(const std::vector<std::string>& argv) {
     if (a.get("--quantize") && !a.get("--evaluate"))
         throw usage_error("--quantize needs --evaluate DATA to measure the accuracy");
     const auto bits = a.get("--quantize") ? int_list(a, "--quantize", "", 2, 16) : std::vector<int>{};
-    const auto threads = static_cast<unsigned>(a.integer("--threads", 0, 0, 1024));
+    const context ctx(static_cast<unsigned>(a.integer("--threads", 0, 0, 1024)));
     const auto samples = static_cast<std::size_t>(a.integer("--samples", 0, 0, 1LL << 31));
     const bool quiet = a.flag("--quiet");
     auto say = [&](const std::string& s) {
@@ -203,7 +203,7 @@ int convert_verb(const std::vector<std::string>& argv) {
         std::to_string(g.parameters()) + " parameters, input " + cv::to_string(g.input_shape()));
     const auto calib = cv::load_dataset(*calib_path, split_of(a, "--calibration-split", cv::split::train),
                                         opts.calibration_samples);
-    const cv::snn_model m = cv::convert(g, calib, opts, threads);
+    const cv::snn_model m = cv::convert(g, calib, opts, ctx);
     say("calibrated on " + std::to_string(std::min(calib.count, opts.calibration_samples)) + " samples of " +
         calib.source);
 
@@ -225,7 +225,7 @@ int convert_verb(const std::vector<std::string>& argv) {
     std::optional<cv::dataset> evaluation;
     if (const auto eval_path = a.get("--evaluate")) {
         evaluation = cv::load_dataset(*eval_path, split_of(a, "--split", cv::split::test), samples);
-        evaluate(g, m, *evaluation, {timesteps, bits, threads, a.flag("--json"), say}, j, layers);
+        evaluate(g, m, *evaluation, {timesteps, bits, ctx, a.flag("--json"), say}, j, layers);
     }
     if (const auto out = a.get("--out")) {
         // The exported network replays one sample: of the evaluation data, else of the calibration data.

@@ -76,7 +76,7 @@ namespace {
 
 // Positive activations of each spiking layer, per channel, from the ANN on the calibration samples.
 std::vector<std::vector<std::vector<float>>> collect(const engine& e, const dataset& d, std::size_t n,
-                                                     const std::vector<char>& wanted, unsigned threads) {
+                                                     const std::vector<char>& wanted, const context& ctx) {
     const graph& g = e.net();
     std::vector<std::vector<std::vector<float>>> values(g.layers.size());
     for (std::size_t i = 0; i < g.layers.size(); ++i)
@@ -87,7 +87,7 @@ std::vector<std::vector<std::vector<float>>> collect(const engine& e, const data
     for (std::size_t first = 0; first < n; first += chunk) {
         const std::size_t m = std::min(chunk, n - first);
         std::vector<std::vector<tensor>> acts(m);
-        parallel_chunks(m, threads, [&](std::size_t a, std::size_t b) {
+        ctx.parallel_chunks(m, 16, [&](std::size_t a, std::size_t b) {
             for (std::size_t s = a; s < b; ++s) e.forward(d.image(first + s), acts[s]);
         });
         for (std::size_t s = 0; s < m; ++s)
@@ -119,7 +119,8 @@ std::vector<float> thresholds_of(std::vector<std::vector<float>>& per_channel, c
 
 } // namespace
 
-snn_model convert(const graph& g, const dataset& calibration, const conversion_options& o, unsigned threads) {
+snn_model convert(const graph& g, const dataset& calibration, const conversion_options& o,
+                  const context& ctx) {
     check_sample_shape(calibration, g.input_shape());
     if (!(o.percentile > 0.0 && o.percentile <= 100.0))
         throw input_error("", "--percentile", "must be in (0, 100], got " + std::to_string(o.percentile));
@@ -134,7 +135,7 @@ snn_model convert(const graph& g, const dataset& calibration, const conversion_o
     const engine e(net);
     const std::size_t n =
         std::min(o.calibration_samples == 0 ? calibration.count : o.calibration_samples, calibration.count);
-    auto values = collect(e, calibration, n, wanted, threads);
+    auto values = collect(e, calibration, n, wanted, ctx);
     m.threshold.resize(net.layers.size());
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
         if (net.layers[i].kind == op::clip)

@@ -6,10 +6,6 @@
 #include <cmath>
 #include <limits>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
 namespace spikekit::converters {
 namespace {
 
@@ -253,18 +249,9 @@ int argmax(const float* v, std::size_t n) {
     return static_cast<int>(std::max_element(v, v + n) - v);
 }
 
-void parallel_chunks(std::size_t n, unsigned threads,
-                     const std::function<void(std::size_t, std::size_t)>& fn) {
-    tbb::task_arena arena(threads == 0 ? tbb::task_arena::automatic : static_cast<int>(threads));
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16),
-                          [&](const tbb::blocked_range<std::size_t>& r) { fn(r.begin(), r.end()); });
-    });
-}
-
-double ann_accuracy(const engine& e, const dataset& d, unsigned threads) {
+double ann_accuracy(const engine& e, const dataset& d, const context& ctx) {
     std::vector<char> hit(d.count, 0);
-    parallel_chunks(d.count, threads, [&](std::size_t first, std::size_t last) {
+    ctx.parallel_chunks(d.count, 16, [&](std::size_t first, std::size_t last) {
         std::vector<tensor> acts;
         for (std::size_t s = first; s < last; ++s) hit[s] = e.predict(d.image(s), acts) == d.labels[s];
     });

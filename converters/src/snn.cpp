@@ -158,7 +158,7 @@ snn_run snn_simulator::run(const float* sample, std::uint64_t id, const std::vec
 }
 
 snn_evaluation evaluate_snn(const snn_model& m, const dataset& d, std::vector<int> timesteps,
-                            unsigned threads, std::size_t limit) {
+                            const context& ctx, std::size_t limit) {
     check_sample_shape(d, m.net.input_shape());
     std::sort(timesteps.begin(), timesteps.end());
     timesteps.erase(std::unique(timesteps.begin(), timesteps.end()), timesteps.end());
@@ -168,7 +168,7 @@ snn_evaluation evaluate_snn(const snn_model& m, const dataset& d, std::vector<in
     const snn_simulator sim(m);
     const std::size_t n = limit == 0 ? d.count : std::min(limit, d.count);
     std::vector<snn_run> runs(n);
-    parallel_chunks(n, threads, [&](std::size_t a, std::size_t b) {
+    ctx.parallel_chunks(n, 16, [&](std::size_t a, std::size_t b) {
         for (std::size_t s = a; s < b; ++s) {
             runs[s] = sim.run(d.image(s), s, timesteps);
             runs[s].output_spikes = {}; // keep memory small over 10,000 samples

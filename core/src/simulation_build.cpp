@@ -286,22 +286,25 @@ void simulation::impl::lower_recorders() {
 
 simulation::simulation(const network_description& d, const model_registry& models, unsigned threads,
                        const rule_registry* rules)
+    : simulation(d, models, context(threads ? threads : std::max(1u, d.sim.threads)), rules) {}
+
+simulation::simulation(const network_description& d, const model_registry& models, const context& ctx,
+                       const rule_registry* rules)
     : p_(std::make_unique<impl>()) {
     const auto t0 = std::chrono::steady_clock::now();
     validate(d, models);
     auto& s = *p_;
     s.desc = d;
+    if (ctx.seed) s.desc.sim.seed = *ctx.seed;
     s.dt = d.sim.dt_ms;
     s.rules = rules;
-    s.threads = threads ? threads : std::max(1u, d.sim.threads);
-    if (const char* w = std::getenv("SPIKEKIT_MIN_PARALLEL_WORK"))
-        s.min_parallel_work = std::strtoull(w, nullptr, 10);
-    if (s.threads > 1) s.arena = std::make_unique<tbb::task_arena>(static_cast<int>(s.threads));
+    s.ctx = ctx;
+    s.threads = ctx.threads();
+    s.arena = s.threads > 1;
     s.lower_populations(models);
     s.lower_initial_state(models);
     // Connection generation is parallel too, within the same number of threads as the run.
-    tbb::task_arena build_arena(static_cast<int>(s.threads));
-    build_arena.execute([&] { s.lower_projections(); });
+    s.ctx.execute([&] { s.lower_projections(); });
     s.lower_inputs();
     s.lower_recorders();
     s.task_spikes.resize(s.tasks.size());

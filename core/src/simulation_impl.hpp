@@ -11,9 +11,9 @@
 #include <tbb/task_arena.h>
 
 #include "conv_projection.hpp"
-#include "spikekit/core/lowering.hpp"
 #include "plastic_projection.hpp"
-#include "spikekit/core/random_batch.hpp"
+#include "random_batch.hpp" // private to core/
+#include "spikekit/core/lowering.hpp"
 #include "spikekit/core/simulation.hpp"
 #include "synapse_table.hpp"
 
@@ -157,19 +157,19 @@ struct simulation::impl {
     std::vector<std::vector<std::uint8_t>> spike_masks; // per spike recorder; empty = all
     std::vector<recorded_trace> traces;
     std::vector<std::pair<std::size_t, std::size_t>> trace_src; // (pop, state var index)
-    std::unique_ptr<tbb::task_arena> arena;
+    context ctx;                                                // threads, arena, tuning
+    bool arena = false;                                         // more than one thread
 
-    // `work` is in units of about a nanosecond (neurons updated x 4, synaptic events): below ~16 us a
-    // fork-join costs more than it saves, so small networks run serially (with the same results). The
-    // environment variable SPIKEKIT_MIN_PARALLEL_WORK overrides the threshold (tests set 0).
-    std::uint64_t min_parallel_work = 16384;
+    // `work` is in units of about a nanosecond (neurons updated x 4, synaptic events): below
+    // ctx.min_parallel_work (~16 us) a fork-join costs more than it saves, so small networks run serially
+    // (with the same results).
     template <class F>
     void parallel(std::size_t n, std::uint64_t work, F&& f) {
-        if (!arena || n < 2 || work < min_parallel_work) {
+        if (!arena || n < 2 || work < ctx.min_parallel_work) {
             for (std::size_t i = 0; i < n; ++i) f(i);
             return;
         }
-        arena->execute([&] { tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { f(i); }); });
+        ctx.execute([&] { tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { f(i); }); });
     }
 
     // Index of a population by name (validated before lowering, so it exists).
@@ -185,8 +185,8 @@ struct simulation::impl {
     void lower_initial_state(const model_registry& models);
     void lower_projections();
     void lower_inputs();
-    void lower_plastic(std::size_t k, const lowering::projection_synapses& gen, std::size_t si, std::size_t ti,
-                       std::uint64_t chan_base);
+    void lower_plastic(std::size_t k, const lowering::projection_synapses& gen, std::size_t si,
+                       std::size_t ti, std::uint64_t chan_base);
     void lower_recorders();
     void one_step();
     void apply_poisson(const update_task& t, float* const* in);

@@ -16,7 +16,9 @@ struct checker {
     [[noreturn]] void fail(const std::string& where, const std::string& what) const {
         throw input_error(d.source_file, where, what);
     }
-    std::string at(const char* section, std::size_t i) const { return std::string(section) + "[" + std::to_string(i) + "]"; }
+    std::string at(const char* section, std::size_t i) const {
+        return std::string(section) + "[" + std::to_string(i) + "]";
+    }
 
     const population& pop(const std::string& where, const std::string& name) const {
         const population* p = d.find_population(name);
@@ -31,8 +33,8 @@ struct checker {
     void selection(const std::string& where, const neuron_selection& s, const population& p) const {
         for (auto id : s.ids)
             if (id >= p.size)
-                fail(where, "neuron index " + std::to_string(id) + " is out of range for population '" + p.name +
-                                "' of size " + std::to_string(p.size));
+                fail(where, "neuron index " + std::to_string(id) + " is out of range for population '" +
+                                p.name + "' of size " + std::to_string(p.size));
     }
     void per_item(const std::string& where, const value_spec& v, std::size_t n, const char* what) const {
         if (v.type == value_spec::kind::list && v.values.size() != n)
@@ -45,7 +47,8 @@ struct checker {
             const auto& p = d.populations[i];
             const auto w = at("populations", i);
             for (std::size_t k = 0; k < i; ++k)
-                if (d.populations[k].name == p.name) fail(w + ".name", "duplicate population name '" + p.name + "'");
+                if (d.populations[k].name == p.name)
+                    fail(w + ".name", "duplicate population name '" + p.name + "'");
             const neuron_model* m = models.find(p.model);
             if (!m) fail(w + ".model", "unknown neuron model '" + p.model + "'");
             for (const auto& [k, v] : p.params) {
@@ -53,17 +56,20 @@ struct checker {
                 if (!info) fail(w + ".params." + k, "unknown parameter '" + k + "' of model " + p.model);
                 if (auto msg = check_range(*info, v); !msg.empty()) fail(w + ".params." + k, msg);
             }
-            if (auto msg = m->check(with_defaults(m->params(), p.params)); !msg.empty()) fail(w + ".params", msg);
+            if (auto msg = m->check(with_defaults(m->params(), p.params)); !msg.empty())
+                fail(w + ".params", msg);
             for (const auto& [k, v] : p.initial) {
                 if (m->state_index(k) < 0) fail(w + ".initial." + k, "unknown state variable '" + k + "'");
                 per_item(w + ".initial." + k, v, p.size, "neuron");
             }
-            if (p.model == "spike_source" && !p.spike_times.empty() && p.spike_times.size() != p.size)
-                fail(w + ".spike_times", "expected " + std::to_string(p.size) + " lists of spike times (one per neuron), got " +
+            if (m->takes_spike_times() && !p.spike_times.empty() && p.spike_times.size() != p.size)
+                fail(w + ".spike_times", "expected " + std::to_string(p.size) +
+                                             " lists of spike times (one per neuron), got " +
                                              std::to_string(p.spike_times.size()));
-            if (p.model != "spike_source" && !p.spike_times.empty())
-                fail(w + ".spike_times", "only model spike_source takes spike_times");
-            if (p.replay && p.model != "spike_source") fail(w + ".replay", "only model spike_source takes a replay");
+            if (!m->takes_spike_times() && !p.spike_times.empty())
+                fail(w + ".spike_times", "model " + p.model + " takes no spike_times (spike_source does)");
+            if (p.replay && !m->takes_spike_times())
+                fail(w + ".replay", "model " + p.model + " takes no replay (spike_source does)");
             for (std::size_t n = 0; n < p.spike_times.size(); ++n)
                 for (std::size_t k = 0; k < p.spike_times[n].size(); ++k) {
                     const double t = p.spike_times[n][k];
@@ -86,36 +92,45 @@ struct checker {
             const auto& c = p.conn;
             using k = connectivity::kind;
             if (c.type == k::one_to_one && src.size != tgt.size)
-                fail(w + ".connectivity", "one_to_one needs populations of equal size, got " + std::to_string(src.size) +
-                                              " and " + std::to_string(tgt.size));
+                fail(w + ".connectivity", "one_to_one needs populations of equal size, got " +
+                                              std::to_string(src.size) + " and " + std::to_string(tgt.size));
             if (c.type == k::fixed_indegree && !c.multapses && c.n > src.size)
-                fail(w + ".connectivity.n", "an in-degree of " + std::to_string(c.n) + " without multapses needs at least as many sources, got " +
+                fail(w + ".connectivity.n", "an in-degree of " + std::to_string(c.n) +
+                                                " without multapses needs at least as many sources, got " +
                                                 std::to_string(src.size));
             if (c.type == k::fixed_outdegree && !c.multapses && c.n > tgt.size)
-                fail(w + ".connectivity.n", "an out-degree of " + std::to_string(c.n) + " without multapses needs at least as many targets, got " +
+                fail(w + ".connectivity.n", "an out-degree of " + std::to_string(c.n) +
+                                                " without multapses needs at least as many targets, got " +
                                                 std::to_string(tgt.size));
             if (c.type == k::conv2d) conv2d(w, p, src, tgt);
             if (p.plasticity && p.plasticity->reward) reward(w + ".plasticity.reward", *p.plasticity->reward);
             for (std::size_t s = 0; s < c.sources.size(); ++s) {
                 if (c.sources[s] >= src.size)
-                    fail(w + ".connectivity.sources[" + std::to_string(s) + "]", "source index " + std::to_string(c.sources[s]) +
-                                                                                    " out of range for population of size " + std::to_string(src.size));
+                    fail(w + ".connectivity.sources[" + std::to_string(s) + "]",
+                         "source index " + std::to_string(c.sources[s]) +
+                             " out of range for population of size " + std::to_string(src.size));
                 if (c.targets[s] >= tgt.size)
-                    fail(w + ".connectivity.targets[" + std::to_string(s) + "]", "target index " + std::to_string(c.targets[s]) +
-                                                                                    " out of range for population of size " + std::to_string(tgt.size));
+                    fail(w + ".connectivity.targets[" + std::to_string(s) + "]",
+                         "target index " + std::to_string(c.targets[s]) +
+                             " out of range for population of size " + std::to_string(tgt.size));
             }
             if (!m.receptors()[static_cast<std::size_t>(ri)].sign_free) {
                 const auto& wt = p.weight;
                 const bool negative = (wt.type == value_spec::kind::constant && wt.value < 0) ||
                                       (wt.type == value_spec::kind::uniform && wt.low < 0);
-                if (negative) fail(w + ".weight", "receptor '" + p.receptor + "' takes conductances: expected weights >= 0");
+                if (negative)
+                    fail(w + ".weight",
+                         "receptor '" + p.receptor + "' takes conductances: expected weights >= 0");
             }
             if (m.receptors()[static_cast<std::size_t>(ri)].integer_weights) {
                 const auto& wt = p.weight;
                 bool whole = wt.type == value_spec::kind::constant ? std::floor(wt.value) == wt.value
-                                                                   : wt.type != value_spec::kind::uniform && wt.type != value_spec::kind::normal;
+                                                                   : wt.type != value_spec::kind::uniform &&
+                                                                         wt.type != value_spec::kind::normal;
                 for (double v : wt.values) whole = whole && std::floor(v) == v;
-                if (!whole) fail(w + ".weight", "model " + tgt.model + " takes whole-number weights (integer arithmetic)");
+                if (!whole)
+                    fail(w + ".weight",
+                         "model " + tgt.model + " takes whole-number weights (integer arithmetic)");
             }
             const auto& dl = p.delay;
             const double min_delay = dl.type == value_spec::kind::constant  ? dl.value
@@ -130,26 +145,31 @@ struct checker {
 
     // A convolution's populations must have its shapes; its weight is the shared kernel and its delay one
     // number (every position uses the same synapse).
-    void conv2d(const std::string& w, const projection& p, const population& src, const population& tgt) const {
+    void conv2d(const std::string& w, const projection& p, const population& src,
+                const population& tgt) const {
         const auto& v = p.conn.conv;
         const std::uint64_t n_in = std::uint64_t{v.in_shape[0]} * v.in_shape[1] * v.in_shape[2];
         const std::uint64_t n_out = std::uint64_t{v.out_channels} * v.out_h() * v.out_w();
         if (src.size != n_in)
-            fail(w + ".connectivity.in_shape", "source population '" + src.name + "' has " + std::to_string(src.size) +
-                                                   " neurons, in_shape needs " + std::to_string(n_in));
+            fail(w + ".connectivity.in_shape", "source population '" + src.name + "' has " +
+                                                   std::to_string(src.size) + " neurons, in_shape needs " +
+                                                   std::to_string(n_in));
         if (tgt.size != n_out)
             fail(w + ".target", "target population '" + tgt.name + "' has " + std::to_string(tgt.size) +
-                                    " neurons, the convolution produces " + std::to_string(v.out_channels) + " x " +
-                                    std::to_string(v.out_h()) + " x " + std::to_string(v.out_w()) + " = " +
-                                    std::to_string(n_out));
+                                    " neurons, the convolution produces " + std::to_string(v.out_channels) +
+                                    " x " + std::to_string(v.out_h()) + " x " + std::to_string(v.out_w()) +
+                                    " = " + std::to_string(n_out));
         const auto& wt = p.weight;
         if (wt.type == value_spec::kind::uniform || wt.type == value_spec::kind::normal)
             fail(w + ".weight", "a conv2d kernel is given as values, an HDF5 dataset or one constant");
         if (wt.type == value_spec::kind::list && wt.values.size() != v.kernel_size())
-            fail(w + ".weight", "expected " + std::to_string(v.kernel_size()) + " kernel values (out_channels x in_channels/groups x kh x kw), got " +
+            fail(w + ".weight", "expected " + std::to_string(v.kernel_size()) +
+                                    " kernel values (out_channels x in_channels/groups x kh x kw), got " +
                                     std::to_string(wt.values.size()));
-        if (p.delay.type != value_spec::kind::constant) fail(w + ".delay", "a conv2d projection takes one delay");
-        if (p.plasticity) fail(w + ".plasticity", "conv2d projections share their weights and cannot be plastic");
+        if (p.delay.type != value_spec::kind::constant)
+            fail(w + ".delay", "a conv2d projection takes one delay");
+        if (p.plasticity)
+            fail(w + ".plasticity", "conv2d projections share their weights and cannot be plastic");
     }
 
     // The rule's side (does it take a reward?) is checked when rules are known (validate_plasticity).
@@ -177,7 +197,8 @@ struct checker {
         }
         for (std::size_t i = 0; i < d.spike_recorders.size(); ++i) {
             const auto w = at("record.spikes", i);
-            selection(w + ".neurons", d.spike_recorders[i].neurons, pop(w + ".population", d.spike_recorders[i].population));
+            selection(w + ".neurons", d.spike_recorders[i].neurons,
+                      pop(w + ".population", d.spike_recorders[i].population));
         }
         for (std::size_t i = 0; i < d.state_recorders.size(); ++i) {
             const auto& r = d.state_recorders[i];
@@ -187,7 +208,8 @@ struct checker {
             const auto& m = model(w + ".population", p);
             for (std::size_t v = 0; v < r.variables.size(); ++v)
                 if (m.state_index(r.variables[v]) < 0)
-                    fail(w + ".variables[" + std::to_string(v) + "]", "unknown state variable '" + r.variables[v] + "' of model " + p.model);
+                    fail(w + ".variables[" + std::to_string(v) + "]",
+                         "unknown state variable '" + r.variables[v] + "' of model " + p.model);
         }
     }
 };

@@ -100,9 +100,8 @@ class int_stdp_rule final : public plasticity_rule {
   public:
     std::string_view name() const override { return "stdp_int"; }
     std::string_view doc() const override {
-        return "on-chip integer STDP (int_stdp_arith.hpp): nearest-spike, window as a lookup table over dt "
-               "in "
-               "steps, stochastic rounding, weights of 1-8 bits within [w_min, w_max], optional decay";
+        return "on-chip integer STDP (spikekit/arith/int_stdp.hpp): nearest-spike, window as a lookup table "
+               "over dt in steps, stochastic rounding, weights of 1-8 bits within [w_min, w_max], optional decay";
     }
     std::span<const param_info> params() const override { return int_params; }
     std::string check(const param_map& p) const override {
@@ -117,6 +116,7 @@ class int_stdp_rule final : public plasticity_rule {
                 std::ldexp(1.0, static_cast<int>(param(p, "frac_bits"))) >
             32767.0)
             return "A_plus and A_minus times 2^frac_bits must fit a 16-bit table entry";
+        if (const char* why = intstdp::invalid_reason(lower_int_stdp(p, 1.0))) return why;
         return check_bounds(p);
     }
     std::unique_ptr<plastic_state> lower(const param_map& p, const synapse_layout& layout,

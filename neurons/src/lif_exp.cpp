@@ -20,7 +20,7 @@
 
 #include "model_base.hpp"
 #include "spikekit/neurons/models.hpp"
-#include "spikekit/neurons/vec_exp.hpp"
+#include "vec_exp.hpp" // private to neurons/
 
 namespace spikekit::neurons::detail {
 namespace {

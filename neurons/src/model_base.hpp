@@ -22,6 +22,12 @@ class table_model final : public neuron_model {
     std::span<const receptor_info> receptors() const override { return G::receptors; }
     std::string check(const param_map& p) const override { return G::check(p); }
     bool is_source() const override { return G::source; }
+    bool takes_spike_times() const override {
+        if constexpr (requires { G::spike_times; })
+            return G::spike_times;
+        else
+            return false;
+    }
     bool shared_input() const override {
         if constexpr (requires { G::shared_input; })
             return G::shared_input;

@@ -25,8 +25,8 @@ struct source_base : neuron_group {
 
 struct poisson_source_group final : source_base {
     static constexpr std::string_view name = "poisson_source";
-    static constexpr std::string_view doc =
-        "Independent Poisson spike trains: a spike per step with probability rate*dt, between start and stop.";
+    static constexpr std::string_view doc = "Independent Poisson spike trains: a spike per step with "
+                                            "probability rate*dt, between start and stop.";
     static constexpr param_info params[] = {
         {"rate", "Hz", 10.0, 0.0, unbounded, "firing rate"},
         {"start", "ms", 0.0, 0.0, unbounded, "first time a spike may occur"},
@@ -34,11 +34,13 @@ struct poisson_source_group final : source_base {
     };
     static std::string check(const param_map&) { return {}; }
 
-    poisson_source_group(const param_map& p, std::uint32_t, double dt, const std::vector<std::vector<double>>&)
+    poisson_source_group(const param_map& p, std::uint32_t, double dt,
+                         const std::vector<std::vector<double>>&)
         : prob_(param(p, "rate") * dt * 1e-3), start_(steps_of(param(p, "start"), dt)),
           stop_(std::isfinite(param(p, "stop")) ? steps_of(param(p, "stop"), dt) : INT64_MAX) {}
 
-    void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
+    void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
+              std::vector<std::uint32_t>& spikes) override {
         if (a.step < start_ || a.step >= stop_) return;
         updates_ += end - begin;
         for (std::uint32_t i = begin; i < end; ++i) {
@@ -47,18 +49,20 @@ struct poisson_source_group final : source_base {
         }
     }
 
-private:
+  private:
     double prob_;
     std::int64_t start_, stop_;
 };
 
 struct spike_source_group final : source_base {
     static constexpr std::string_view name = "spike_source";
-    static constexpr std::string_view doc =
-        "Neurons that spike at given times (population field spike_times: one list of times in ms per neuron).";
+    static constexpr std::string_view doc = "Neurons that spike at given times (population field "
+                                            "spike_times: one list of times in ms per neuron).";
     static constexpr std::span<const param_info> params = {};
+    static constexpr bool spike_times = true;
 
-    spike_source_group(const param_map&, std::uint32_t n, double dt, const std::vector<std::vector<double>>& times)
+    spike_source_group(const param_map&, std::uint32_t n, double dt,
+                       const std::vector<std::vector<double>>& times)
         : steps_(n), cursor_(n, 0) {
         for (std::uint32_t i = 0; i < n && i < times.size(); ++i) {
             for (double t : times[i]) steps_[i].push_back(std::max<std::int64_t>(0, steps_of(t, dt) - 1));
@@ -67,7 +71,8 @@ struct spike_source_group final : source_base {
         expose("cursor", cursor_);
     }
 
-    void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
+    void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
+              std::vector<std::uint32_t>& spikes) override {
         for (std::uint32_t i = begin; i < end; ++i) {
             auto& c = cursor_[i];
             const auto& st = steps_[i];
@@ -80,7 +85,7 @@ struct spike_source_group final : source_base {
         }
     }
 
-private:
+  private:
     std::vector<std::vector<std::int64_t>> steps_;
     std::vector<std::int64_t> cursor_;
 };

@@ -15,6 +15,7 @@
 #include "spikekit/converters/snn.hpp"
 
 using namespace spikekit::converters;
+using spikekit::context;
 using spikekit::test::fixture;
 using spikekit::test::onnx_builder;
 using spikekit::test::values;
@@ -72,7 +73,7 @@ TEST_CASE("IF neurons with reset by subtraction fire floor(T a / theta) times fo
     o.percentile = 100.0; // threshold = the largest activation
     for (bool half : {false, true}) {
         o.half_initial = half;
-        const snn_model m = convert(g, one_sample(x, {4, 1, 1}), o, 1);
+        const snn_model m = convert(g, one_sample(x, {4, 1, 1}), o, context(1));
         engine e(m.net);
         std::vector<tensor> acts;
         e.forward(x.data(), acts);
@@ -108,7 +109,7 @@ TEST_CASE("a gated max pool passes the rate of the strongest input and the AvgPo
     o.percentile = 100.0;
     for (auto mode : {maxpool_mode::gated, maxpool_mode::avg}) {
         o.maxpool = mode;
-        const snn_model m = convert(g, one_sample(x, {1, 2, 2}), o, 1);
+        const snn_model m = convert(g, one_sample(x, {1, 2, 2}), o, context(1));
         const float per_step = snn_simulator(m).run(x.data(), 0, {1000}).output_membrane[0] / 1000.0f;
         CHECK(per_step == doctest::Approx(mode == maxpool_mode::gated ? 0.9 : 0.425).epsilon(0.01));
     }
@@ -146,7 +147,7 @@ TEST_CASE("per-channel thresholds at percentile 100 are each channel's largest c
     conversion_options o;
     o.percentile = 100.0;
     o.per_channel = true;
-    const snn_model m = convert(g, d, o, 1);
+    const snn_model m = convert(g, d, o, context(1));
     const engine e(m.net);
     std::vector<float> mx(16, 0.0f);
     std::vector<tensor> acts;
@@ -168,7 +169,7 @@ TEST_CASE("the converted MNIST CNN and MLP follow their ANN and the ANN matches 
     for (const char* name : {"mnist_mlp", "mnist_cnn"}) {
         CAPTURE(name);
         const graph g = load_onnx(fixture(std::string(name) + ".onnx"));
-        const double ann = ann_accuracy(engine(g), test, 0);
+        const double ann = ann_accuracy(engine(g), test, context(0));
         CHECK(ann ==
               doctest::Approx(sidecar(name)["torch_test_accuracy_first_1000"].get<double>()).epsilon(0.002));
         // Calibrate on the last 500 of the 1000, evaluate on the first 300.
@@ -176,15 +177,15 @@ TEST_CASE("the converted MNIST CNN and MLP follow their ANN and the ANN matches 
         calib.x.erase(calib.x.begin(), calib.x.begin() + 500 * 784);
         calib.labels.erase(calib.labels.begin(), calib.labels.begin() + 500);
         calib.count = 500;
-        const snn_model m = convert(g, calib, {}, 0);
-        const auto one = evaluate_snn(m, test, {8, 32}, 1, 300);
-        const auto two = evaluate_snn(m, test, {8, 32}, 2, 300);
+        const snn_model m = convert(g, calib, {}, context(0));
+        const auto one = evaluate_snn(m, test, {8, 32}, context(1), 300);
+        const auto two = evaluate_snn(m, test, {8, 32}, context(2), 300);
         CHECK(one.accuracy == two.accuracy); // deterministic over threads
         CHECK(one.sops_per_inference == two.sops_per_inference);
         const double ann300 = [&] {
             dataset t = test;
             t.count = 300;
-            return ann_accuracy(engine(g), t, 0);
+            return ann_accuracy(engine(g), t, context(0));
         }();
         CHECK(one.accuracy[1] >= ann300 - 0.015);
         CHECK(one.accuracy[1] >= one.accuracy[0] - 0.01); // more time, no worse
@@ -202,7 +203,7 @@ TEST_CASE("the C++ ANN of each Fashion-MNIST fixture matches PyTorch, the QCFS a
     for (const char* name :
          {"fashion_cnn", "fashion_cnn_bn", "fashion_cnn_maxpool", "fashion_resnet", "fashion_cnn_qcfs8"}) {
         CAPTURE(name);
-        const double ann = ann_accuracy(engine(load_onnx(fixture(std::string(name) + ".onnx"))), test, 0);
+        const double ann = ann_accuracy(engine(load_onnx(fixture(std::string(name) + ".onnx"))), test, context(0));
         CHECK(ann ==
               doctest::Approx(sidecar(name)["torch_test_accuracy_first_1000"].get<double>()).epsilon(0.002));
     }
@@ -218,7 +219,7 @@ TEST_CASE("the QCFS layers of a QCFS-trained net take their trained ceiling lamb
     d.labels.assign(4, 0);
     conversion_options o;
     o.percentile = 50.0; // would give a much lower threshold to a ReLU
-    const snn_model m = convert(g, d, o, 1);
+    const snn_model m = convert(g, d, o, context(1));
     int clips = 0;
     for (std::size_t i = 0; i < m.net.layers.size(); ++i) {
         if (m.net.layers[i].kind != op::clip) continue;
@@ -244,13 +245,13 @@ TEST_CASE("on a net trained with MaxPool the gated spiking max beats the AvgPool
     tail.x.assign(calib.x.end() - 300 * 784, calib.x.end());
     tail.labels.assign(300, 0);
     tail.count = 300;
-    const double ann = ann_accuracy(engine(g), test, 0);
+    const double ann = ann_accuracy(engine(g), test, context(0));
     conversion_options o;
     o.half_initial = true;
     o.maxpool = maxpool_mode::avg;
-    const double avg = evaluate_snn(convert(g, tail, o, 0), test, {32}, 0).accuracy[0];
+    const double avg = evaluate_snn(convert(g, tail, o, context(0)), test, {32}, context(0)).accuracy[0];
     o.maxpool = maxpool_mode::gated;
-    const double gated = evaluate_snn(convert(g, tail, o, 0), test, {32}, 0).accuracy[0];
+    const double gated = evaluate_snn(convert(g, tail, o, context(0)), test, {32}, context(0)).accuracy[0];
     CHECK(gated > avg);
     CHECK(gated >= ann - 0.04);
 }

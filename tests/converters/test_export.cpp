@@ -19,6 +19,7 @@
 #include "spikekit/neurons/models.hpp"
 
 using namespace spikekit::converters;
+using spikekit::context;
 using spikekit::test::onnx_builder;
 using spikekit::test::values;
 
@@ -84,7 +85,7 @@ TEST_CASE("an exported network run by spikekit::simulation fires the evaluator's
         o.input = input;
         o.output = output_decoding::spikes;
         o.half_initial = input == input_coding::analog;
-        const snn_model m = convert(g, d, o, 1);
+        const snn_model m = convert(g, d, o, context(1));
         const int T = 40;
         const std::uint64_t id = 3;
         spikekit::test::temp_dir dir(input == input_coding::spikes ? "export_spikes" : "export_analog");
@@ -153,7 +154,7 @@ TEST_CASE("an 8-bit integer export (lif_int) fires the spikes of the evaluator's
     conversion_options o;
     o.input = input_coding::spikes;
     o.output = output_decoding::spikes;
-    const snn_model m = convert(g, d, o, 1);
+    const snn_model m = convert(g, d, o, context(1));
     const snn_model q = quantize(m, {8, false});
     const int T = 60;
     const auto models = spikekit::neurons::builtin_models();
@@ -195,7 +196,7 @@ TEST_CASE("a gated max pool cannot be exported and says so") {
     d.labels = {0};
     conversion_options o;
     o.maxpool = maxpool_mode::gated;
-    const snn_model m = convert(g, d, o, 1);
+    const snn_model m = convert(g, d, o, context(1));
     CHECK_THROWS_WITH_AS(build_export(m, d.x.data(), 0, 4), doctest::Contains("gated spiking max pool"),
                          spikekit::input_error);
 }

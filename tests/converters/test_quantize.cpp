@@ -13,6 +13,7 @@
 #include "spikekit/converters/snn.hpp"
 
 using namespace spikekit::converters;
+using spikekit::context;
 using spikekit::test::fixture;
 using spikekit::test::values;
 
@@ -47,7 +48,7 @@ std::string cli(const std::string& args) {
 TEST_CASE("quantized weights use the full signed range of their width with one scale per layer or channel") {
     const graph g = load_onnx(fixture("mnist_mlp.onnx"));
     const dataset d = uniform_samples(40);
-    const snn_model m = convert(g, d, {}, 1);
+    const snn_model m = convert(g, d, {}, context(1));
     for (bool per_channel : {false, true})
         for (int bits : {2, 4, 8}) {
             CAPTURE(bits);
@@ -74,7 +75,7 @@ TEST_CASE("quantized weights use the full signed range of their width with one s
 TEST_CASE("16-bit quantization keeps the float network's decisions and 8 bits nearly all of them") {
     const graph g = load_onnx(fixture("mnist_mlp.onnx"));
     const dataset d = uniform_samples(60);
-    const snn_model m = convert(g, d, {}, 1);
+    const snn_model m = convert(g, d, {}, context(1));
     CHECK(agreement(m, quantize(m, {16, false}), d, 32) >= 0.98);
     CHECK(agreement(m, quantize(m, {8, true}), d, 32) >= 0.85);
     CHECK_THROWS(quantize(m, {1, false}));

@@ -80,11 +80,11 @@ TEST_CASE("a run resumed from a checkpoint is bit-identical to an uninterrupted 
     }
     for (unsigned threads : {1u, 2u}) {
         CAPTURE(threads);
-        setenv("SPIKEKIT_MIN_PARALLEL_WORK", "0", 1);
         auto d2 = parse_config(simulation::checkpoint_config(file.string()), "checkpoint", models());
         CHECK(d2.same_network(d));
-        simulation resumed(d2, models(), threads);
-        unsetenv("SPIKEKIT_MIN_PARALLEL_WORK");
+        context ctx(threads);
+        ctx.min_parallel_work = 0; // every step parallel, however small
+        simulation resumed(d2, models(), ctx);
         resumed.restore_checkpoint(file.string());
         CHECK(resumed.time_ms() == doctest::Approx(150.3));
         resumed.run(300 - 150.3);

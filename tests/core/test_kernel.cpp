@@ -18,16 +18,18 @@ const model_registry& models() {
     static const auto m = neurons::builtin_models();
     return m;
 }
-network_description net(const std::string& text) { return parse_config(text, "test.json", models()); }
+network_description net(const std::string& text) {
+    return parse_config(text, "test.json", models());
+}
 
 // Connectivity of a projection, read back from a run: one spike_source neuron fires, count the targets hit.
-std::map<std::string, std::uint64_t> synapse_counts(const std::string& conn, std::uint32_t n_src, std::uint32_t n_tgt,
-                                                   bool same = false) {
+std::map<std::string, std::uint64_t> synapse_counts(const std::string& conn, std::uint32_t n_src,
+                                                    std::uint32_t n_tgt, bool same = false) {
     const std::string src = same ? "t" : "s";
     auto d = net(R"({"populations": [{"name": "s", "size": )" + std::to_string(n_src) +
                  R"(, "model": "poisson_source"}, {"name": "t", "size": )" + std::to_string(n_tgt) +
-                 R"(, "model": "lif_delta"}], "projections": [{"source": ")" + src + R"(", "target": "t", "connectivity": )" +
-                 conn + R"(, "weight": 0.1}]})");
+                 R"(, "model": "lif_delta"}], "projections": [{"source": ")" + src +
+                 R"(", "target": "t", "connectivity": )" + conn + R"(, "weight": 0.1}]})");
     simulation sim(d, models());
     return {{"synapses", sim.synapses()}};
 }
@@ -39,7 +41,8 @@ TEST_CASE("connectivity rules produce the expected numbers of synapses") {
     CHECK(synapse_counts(R"({"rule": "one_to_one"})", 9, 9)["synapses"] == 9);
     CHECK(synapse_counts(R"({"rule": "fixed_indegree", "n": 13})", 50, 40)["synapses"] == 13 * 40);
     CHECK(synapse_counts(R"({"rule": "fixed_outdegree", "n": 4})", 50, 40)["synapses"] == 4 * 50);
-    CHECK(synapse_counts(R"({"rule": "fixed_indegree", "n": 40, "multapses": false})", 40, 10)["synapses"] == 400);
+    CHECK(synapse_counts(R"({"rule": "fixed_indegree", "n": 40, "multapses": false})", 40, 10)["synapses"] ==
+          400);
     const auto n = synapse_counts(R"({"rule": "fixed_probability", "p": 0.1})", 1000, 1000)["synapses"];
     CHECK(static_cast<double>(n) == doctest::Approx(1e5).epsilon(0.02)); // 1e5 +- 0.95 %: 2 % is > 6 sigma
     CHECK(synapse_counts(R"({"rule": "fixed_probability", "p": 0.0})", 100, 100)["synapses"] == 0);
@@ -55,7 +58,8 @@ TEST_CASE("a spike reaches its target after exactly its delay") {
           "populations": [{"name": "s", "size": 1, "model": "spike_source", "spike_times": [[1.0]]},
                           {"name": "t", "size": 1, "model": "if_delta", "params": {"V_th": 1}}],
           "projections": [{"source": "s", "target": "t", "connectivity": {"rule": "one_to_one"}, "weight": 1.5,
-                           "delay": )" + std::string(delay) + R"(}],
+                           "delay": )" +
+                     std::string(delay) + R"(}],
           "record": {"spikes": [{"population": "t"}, {"population": "s"}]}})");
         simulation sim(d, models());
         sim.run(20);
@@ -78,9 +82,9 @@ TEST_CASE("runs are bit-identical for 1 and 2 threads, and differ for another se
                        "weight": -60, "delay": 0.5}],
       "inputs": [{"type": "poisson", "target": "e", "rate": 500, "weight": 20}],
       "record": {"spikes": [{"population": "e"}], "state": [{"population": "e", "variables": ["V_m"], "neurons": [0, 7, 2999]}]}})");
-    setenv("SPIKEKIT_MIN_PARALLEL_WORK", "0", 1); // every step parallel, however small
-    simulation one(d, models(), 1), two(d, models(), 2);
-    unsetenv("SPIKEKIT_MIN_PARALLEL_WORK");
+    context ctx2(2);
+    ctx2.min_parallel_work = 0; // every step parallel, however small
+    simulation one(d, models(), 1), two(d, models(), ctx2);
     one.run(200);
     two.run(200);
     REQUIRE(one.spikes()[0].node_ids.size() > 1000);
@@ -109,8 +113,8 @@ TEST_CASE("running in pieces gives the same result as one run") {
 }
 
 TEST_CASE("event-driven path: neurons without input are not updated") {
-    // 1000 lif_delta neurons; only neuron 0 receives spikes (10 of them). The group visits each neuron once at
-    // step 0 (initial threshold check) and afterwards only the neuron that receives input.
+    // 1000 lif_delta neurons; only neuron 0 receives spikes (10 of them). The group visits each neuron once
+    // at step 0 (initial threshold check) and afterwards only the neuron that receives input.
     auto d = net(R"({"simulation": {"duration": 100},
       "populations": [{"name": "s", "size": 1, "model": "spike_source", "spike_times": [[5, 15, 25, 35, 45, 55, 65, 75, 85, 95]]},
                       {"name": "t", "size": 1000, "model": "lif_delta", "params": {"E_L": -70, "V_th": -55}}],
@@ -152,9 +156,9 @@ TEST_CASE("a step current drives the membrane on schedule") {
     sim.run(30);
     const auto& v = sim.traces()[0].values; // samples at 0, 5, ..., 25 ms, neurons 0 and 1
     REQUIRE(v.size() == 12);
-    CHECK(v[2 * 2 + 1] == doctest::Approx(0.0f));   // 10 ms
-    CHECK(v[3 * 2 + 1] == doctest::Approx(10.0f));  // 15 ms
-    CHECK(v[5 * 2 + 1] == doctest::Approx(20.0f));  // 25 ms
+    CHECK(v[2 * 2 + 1] == doctest::Approx(0.0f));  // 10 ms
+    CHECK(v[3 * 2 + 1] == doctest::Approx(10.0f)); // 15 ms
+    CHECK(v[5 * 2 + 1] == doctest::Approx(20.0f)); // 25 ms
     CHECK(v[5 * 2 + 0] == doctest::Approx(0.0f));
 }
 
@@ -170,7 +174,9 @@ TEST_CASE("set_rates gives each neuron of a Poisson input its own rate, and surv
     std::vector<double> count(4, 0.0);
     for (auto id : sim.spikes()[0].node_ids) count[id] += 1;
     CHECK(count[0] == 0.0);
-    for (int i = 1; i < 4; ++i) CHECK(count[static_cast<std::size_t>(i)] / 20.0 == doctest::Approx(rates[static_cast<std::size_t>(i)]).epsilon(0.1));
+    for (int i = 1; i < 4; ++i)
+        CHECK(count[static_cast<std::size_t>(i)] / 20.0 ==
+              doctest::Approx(rates[static_cast<std::size_t>(i)]).epsilon(0.1));
     CHECK_THROWS_AS(sim.set_rates("drive", std::vector<double>{1.0}), input_error);
     CHECK_THROWS_AS(sim.set_rates("nope", rates), input_error);
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "spikekit/core/random.hpp"
-#include "spikekit/core/random_batch.hpp"
+#include "random_batch.hpp" // private to core/
 
 using namespace spikekit;
 

@@ -111,11 +111,11 @@ TEST_CASE("reward source: without reward spikes no weight changes, and a negativ
 }
 
 TEST_CASE("reward source: the same weights with 1 and 2 threads, and after checkpoint/resume") {
-    setenv("SPIKEKIT_MIN_PARALLEL_WORK", "0", 1); // every step parallel, however small
-    simulation one(loop_net(1), models(), 1, &rules()), two(loop_net(2), models(), 2, &rules());
+    context ctx2(2);
+    ctx2.min_parallel_work = 0; // every step parallel, however small
+    simulation one(loop_net(1), models(), 1, &rules()), two(loop_net(2), models(), ctx2, &rules());
     one.run(1000);
     two.run(1000);
-    unsetenv("SPIKEKIT_MIN_PARALLEL_WORK");
     REQUIRE(one.spikes()[1].steps.size() > 10); // rewards happened, all through the run
     const auto w = one.plastic_weights()[0].weight;
     CHECK(w == two.plastic_weights()[0].weight);

@@ -7,7 +7,7 @@
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/simulation.hpp"
 #include "spikekit/neurons/models.hpp"
-#include "spikekit/neurons/vec_exp.hpp"
+#include "vec_exp.hpp" // private to neurons/
 
 using spikekit::test::single_neuron;
 

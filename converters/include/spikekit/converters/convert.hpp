@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "spikekit/converters/dataset.hpp"
+#include "spikekit/core/context.hpp"
 #include "spikekit/converters/graph.hpp"
 
 namespace spikekit::converters {
@@ -62,6 +63,6 @@ float percentile(std::vector<float>& v, double p);
 // Convert: fold BatchNorm, then set thresholds from the ANN's activations on `calibration` (its first
 // options.calibration_samples samples). Throws input_error if the data does not fit the model.
 snn_model convert(const graph& g, const dataset& calibration, const conversion_options& options,
-                  unsigned threads = 0);
+                  const context& ctx = context(0));
 
 } // namespace spikekit::converters

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "spikekit/converters/dataset.hpp"
+#include "spikekit/core/context.hpp"
 #include "spikekit/converters/graph.hpp"
 
 namespace spikekit::converters {
@@ -51,11 +52,7 @@ class engine {
 // Index of the largest value (the first one on ties).
 int argmax(const float* v, std::size_t n);
 
-// ANN accuracy over `d` (parallel over samples on `threads` threads, 0 = all).
-double ann_accuracy(const engine& e, const dataset& d, unsigned threads);
-
-// Run `fn(first, last)` over [0, n) in chunks on `threads` threads (0 = all cores).
-void parallel_chunks(std::size_t n, unsigned threads,
-                     const std::function<void(std::size_t, std::size_t)>& fn);
+// ANN accuracy over `d` (parallel over samples on the context's threads).
+double ann_accuracy(const engine& e, const dataset& d, const context& ctx);
 
 } // namespace spikekit::converters

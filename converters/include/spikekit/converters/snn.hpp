@@ -63,6 +63,6 @@ struct snn_evaluation {
 
 // Evaluate on the first `limit` samples of `d` (0 = all).
 snn_evaluation evaluate_snn(const snn_model& m, const dataset& d, std::vector<int> timesteps,
-                            unsigned threads, std::size_t limit = 0);
+                            const context& ctx, std::size_t limit = 0);
 
 } // namespace spikekit::converters

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "spikekit/core/params.hpp"
+#include "spikekit/core/registry.hpp"
 
 namespace spikekit {
 
@@ -29,16 +30,16 @@ struct receptor_info {
 
 // Everything one step of a group needs besides its own state.
 struct step_args {
-    std::int64_t step = 0;          // index of the step being computed: time goes from step*dt to (step+1)*dt
-    float* const* input = nullptr;  // per receptor: input arriving this step, indexed by local neuron id;
-                                    // the group reads each entry and sets it back to 0
-    const double* i_ext = nullptr;  // external current per neuron [pA], or nullptr
-    std::uint64_t rng_key = 0;      // key for this population's random stream (stochastic models)
+    std::int64_t step = 0;         // index of the step being computed: time goes from step*dt to (step+1)*dt
+    float* const* input = nullptr; // per receptor: input arriving this step, indexed by local neuron id;
+                                   // the group reads each entry and sets it back to 0
+    const double* i_ext = nullptr; // external current per neuron [pA], or nullptr
+    std::uint64_t rng_key = 0;     // key for this population's random stream (stochastic models)
 };
 
 // Named state arrays a group owns; checkpoints, initial values and recorders go through them.
 class group_state {
-public:
+  public:
     struct real_array {
         std::string name;
         std::vector<double>* data;
@@ -50,21 +51,22 @@ public:
     std::span<const real_array> real_arrays() const { return reals_; }
     std::span<const int_array> int_arrays() const { return ints_; }
 
-protected:
+  protected:
     void expose(std::string name, std::vector<double>& v) { reals_.push_back({std::move(name), &v}); }
     void expose(std::string name, std::vector<std::int64_t>& v) { ints_.push_back({std::move(name), &v}); }
 
-private:
+  private:
     std::vector<real_array> reals_;
     std::vector<int_array> ints_;
 };
 
 // The lowered, executable form of a population.
 class neuron_group : public group_state {
-public:
+  public:
     virtual ~neuron_group() = default;
     // Advance neurons [begin, end) by one step; append the local ids that spiked, in increasing order.
-    virtual void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) = 0;
+    virtual void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
+                      std::vector<std::uint32_t>& spikes) = 0;
     // Value of state variable `var` (index into the model's state table) of neuron i after step `step`-1.
     virtual double get(std::size_t var, std::uint32_t i, std::int64_t step) const = 0;
     virtual void set(std::size_t var, std::uint32_t i, double value) = 0;
@@ -77,12 +79,12 @@ public:
     // Number of single-neuron updates done so far (shows the event-driven path at work).
     std::uint64_t updates() const { return updates_; }
 
-protected:
+  protected:
     std::uint64_t updates_ = 0;
 };
 
 class neuron_model {
-public:
+  public:
     virtual ~neuron_model() = default;
     virtual std::string_view name() const = 0;
     virtual std::string_view doc() const = 0; // equations and meaning, for --help and docs
@@ -100,9 +102,12 @@ public:
     }
     // True for sources (no state equations, spikes given or drawn): they take no inputs.
     virtual bool is_source() const { return false; }
+    // True for models whose spikes are given per neuron (a population's spike_times or replay).
+    virtual bool takes_spike_times() const { return false; }
     // `p` is complete (defaults filled) and checked.
-    virtual std::unique_ptr<neuron_group> lower(const param_map& p, std::uint32_t size, double dt_ms,
-                                                const std::vector<std::vector<double>>& spike_times) const = 0;
+    virtual std::unique_ptr<neuron_group>
+    lower(const param_map& p, std::uint32_t size, double dt_ms,
+          const std::vector<std::vector<double>>& spike_times) const = 0;
 
     std::ptrdiff_t state_index(std::string_view var) const {
         auto s = state();
@@ -118,21 +123,7 @@ public:
     }
 };
 
-class model_registry {
-public:
-    void add(std::shared_ptr<const neuron_model> m) { models_[std::string(m->name())] = std::move(m); }
-    const neuron_model* find(std::string_view name) const {
-        auto it = models_.find(name);
-        return it == models_.end() ? nullptr : it->second.get();
-    }
-    std::vector<std::string> names() const {
-        std::vector<std::string> n;
-        for (const auto& [k, v] : models_) n.push_back(k);
-        return n;
-    }
-
-private:
-    std::map<std::string, std::shared_ptr<const neuron_model>, std::less<>> models_;
-};
+// The neuron models a program knows, by name (neurons::builtin_models() fills one).
+class model_registry : public registry<neuron_model> {};
 
 } // namespace spikekit

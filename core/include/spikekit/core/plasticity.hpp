@@ -1,7 +1,8 @@
 #pragma once
-// Plasticity rules (the interface; the rules themselves live in learning/): a rule is a description (parameter table, documentation) plus a factory for a lowered,
-// structure-of-arrays state that the simulation kernel drives with events. Like neuron models
-// (spikekit/core/model.hpp), no global registry exists: whoever lowers a network passes a rule_registry.
+// Plasticity rules (the interface; the rules themselves live in learning/): a rule is a description
+// (parameter table, documentation) plus a factory for a lowered, structure-of-arrays state that the
+// simulation kernel drives with events. Like neuron models (spikekit/core/model.hpp), no global registry
+// exists: whoever lowers a network passes a rule_registry.
 //
 // How the kernel drives a lowered rule (all times in ms on the kernel clock, events in non-decreasing
 // time order):
@@ -111,22 +112,8 @@ class plasticity_rule {
                                                  std::span<float> weights, const lower_args& a) const = 0;
 };
 
-class rule_registry {
-  public:
-    void add(std::shared_ptr<const plasticity_rule> r) { rules_[std::string(r->name())] = std::move(r); }
-    const plasticity_rule* find(std::string_view name) const {
-        auto it = rules_.find(name);
-        return it == rules_.end() ? nullptr : it->second.get();
-    }
-    std::vector<std::string> names() const {
-        std::vector<std::string> n;
-        for (const auto& [k, v] : rules_) n.push_back(k);
-        return n;
-    }
-
-  private:
-    std::map<std::string, std::shared_ptr<const plasticity_rule>, std::less<>> rules_;
-};
+// The plasticity rules a program knows, by name (learning::builtin_rules() fills one).
+class rule_registry : public registry<plasticity_rule> {};
 
 // Check a projection's plasticity block against the rule's table and return its complete parameters.
 // Throws input_error(file, where + ".rule" / where + ".params.<name>", problem) for an unknown rule, an

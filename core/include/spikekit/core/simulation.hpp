@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "spikekit/core/context.hpp"
 #include "spikekit/core/model.hpp"
 #include "spikekit/core/network.hpp"
 #include "spikekit/core/plasticity.hpp"
@@ -56,8 +57,11 @@ struct population_stats {
 
 class simulation {
 public:
-    // Builds the network. `threads` = 0 takes the description's value.
+    // Builds the network on the context's threads (its seed, when set, replaces the description's).
     // Plastic projections need `rules` (learning::builtin_rules() has the built-in ones).
+    simulation(const network_description& d, const model_registry& models, const context& ctx,
+               const rule_registry* rules = nullptr);
+    // The same with a context of `threads` threads; 0 takes the description's simulation.threads.
     simulation(const network_description& d, const model_registry& models, unsigned threads = 0,
                const rule_registry* rules = nullptr);
     ~simulation();
