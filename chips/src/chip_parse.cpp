@@ -11,14 +11,24 @@ namespace {
 
 using detail::cursor;
 
+// One of a few words: the value it names, or an error listing them.
+template <class E>
+E choice(const cursor& c, std::initializer_list<std::pair<const char*, E>> options) {
+    const auto word = c.str();
+    std::string list;
+    for (const auto& [name, value] : options) {
+        if (word == name) return value;
+        list += (list.empty() ? "\"" : ", \"") + std::string(name) + "\"";
+    }
+    c.fail("expected one of " + list + ", got \"" + word + "\"");
+}
+
 capacity_rule parse_capacity(const cursor& c) {
     c.only_keys({"rule", "fanin_base", "neuron_base", "max_lcn", "source"});
     capacity_rule r;
-    const auto rule = c.at("rule").str();
-    if (rule == "fixed") return r;
-    if (rule != "paicore_lcn")
-        c.at("rule").fail("expected \"fixed\" or \"paicore_lcn\", got \"" + rule + "\"");
-    r.type = capacity_rule::kind::paicore_lcn;
+    r.type = choice<capacity_rule::kind>(c.at("rule"), {{"fixed", capacity_rule::kind::fixed},
+                                                        {"paicore_lcn", capacity_rule::kind::paicore_lcn}});
+    if (r.type == capacity_rule::kind::fixed) return r;
     r.fanin_base = c.at("fanin_base").count();
     r.neuron_base = c.at("neuron_base").count();
     r.max_lcn = c.at("max_lcn").count(16);
@@ -74,26 +84,13 @@ noc_spec parse_noc(const cursor& c) {
     c.only_keys({"topology", "multicast", "arity", "levels", "width", "height", "cores_per_tile", "hops",
                  "router_entries", "link_buffer_depth", "link_bandwidth_pps", "source"});
     noc_spec n;
-    const auto topo = c.at("topology").str();
-    if (topo == "tree")
-        n.topology = noc_spec::kind::tree;
-    else if (topo == "mesh")
-        n.topology = noc_spec::kind::mesh;
-    else if (topo == "torus")
-        n.topology = noc_spec::kind::torus;
-    else
-        c.at("topology").fail("expected \"tree\", \"mesh\" or \"torus\", got \"" + topo + "\"");
-    const auto mc = c.at("multicast").str();
-    if (mc == "mask_hypercube")
-        n.multicast = noc_spec::multicast_kind::mask_hypercube;
-    else if (mc == "per_axon_fanout")
-        n.multicast = noc_spec::multicast_kind::per_axon_fanout;
-    else if (mc == "key_mask_table")
-        n.multicast = noc_spec::multicast_kind::key_mask_table;
-    else
-        c.at("multicast")
-            .fail("expected \"mask_hypercube\", \"per_axon_fanout\" or \"key_mask_table\", got \"" + mc +
-                  "\"");
+    n.topology = choice<noc_spec::kind>(
+        c.at("topology"),
+        {{"tree", noc_spec::kind::tree}, {"mesh", noc_spec::kind::mesh}, {"torus", noc_spec::kind::torus}});
+    n.multicast = choice<noc_spec::multicast_kind>(
+        c.at("multicast"), {{"mask_hypercube", noc_spec::multicast_kind::mask_hypercube},
+                            {"per_axon_fanout", noc_spec::multicast_kind::per_axon_fanout},
+                            {"key_mask_table", noc_spec::multicast_kind::key_mask_table}});
     const auto hops = c.at("hops");
     if (n.topology == noc_spec::kind::tree) {
         n.arity = c.at("arity").count(16);
@@ -260,16 +257,12 @@ chip_spec parse_chip(std::string_view json_text, const std::string& origin) {
     const auto st = c.at("static");
     st.only_keys({"watts_per_core", "gating", "gate_cluster", "source"});
     s.statics.watts_per_core = st.number_or("watts_per_core");
-    const auto gate = st.at("gating").str();
-    if (gate == "none")
-        s.statics.gate = static_power::gating::none;
-    else if (gate == "unused_cores")
-        s.statics.gate = static_power::gating::unused_cores;
-    else if (gate == "cluster") {
-        s.statics.gate = static_power::gating::cluster;
+    s.statics.gate =
+        choice<static_power::gating>(st.at("gating"), {{"none", static_power::gating::none},
+                                                       {"unused_cores", static_power::gating::unused_cores},
+                                                       {"cluster", static_power::gating::cluster}});
+    if (s.statics.gate == static_power::gating::cluster)
         s.statics.gate_cluster = st.at("gate_cluster").count();
-    } else
-        st.at("gating").fail("expected \"none\", \"unused_cores\" or \"cluster\", got \"" + gate + "\"");
     return s;
 }
 

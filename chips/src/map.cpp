@@ -105,24 +105,18 @@ const core_type& inference_core_type(const chip_spec& chip) {
 
 out_synapses outgoing(const chip_network& net) {
     out_synapses o;
-    const std::uint64_t n = net.neurons();
-    o.start.assign(n + 1, 0);
-    for (const auto& pr : net.projs)
-        for (auto s : pr.source) ++o.start[net.pops[pr.src].gid0 + s + 1];
-    for (std::uint64_t i = 0; i < n; ++i) o.start[i + 1] += o.start[i];
-    o.target.resize(o.start[n]);
-    o.weight.resize(o.start[n]);
-    o.delay.resize(o.start[n]);
-    std::vector<std::uint64_t> fill(o.start.begin(), o.start.end() - 1);
-    for (const auto& pr : net.projs) {
-        const std::uint64_t g0 = net.pops[pr.src].gid0, t0 = net.pops[pr.tgt].gid0;
-        for (std::size_t i = 0; i < pr.source.size(); ++i) {
-            const auto at = fill[g0 + pr.source[i]]++;
-            o.target[at] = static_cast<std::uint32_t>(t0 + pr.target[i]);
+    std::uint64_t total = 0;
+    for (const auto& pr : net.projs) total += pr.source.size();
+    o.target.resize(total);
+    o.weight.resize(total);
+    o.delay.resize(total);
+    o.start = synapse_rows(
+        net, [&](const chip_projection& pr, std::size_t i) { return net.pops[pr.src].gid0 + pr.source[i]; },
+        [&](const chip_projection& pr, std::size_t i, std::uint64_t at) {
+            o.target[at] = static_cast<std::uint32_t>(net.pops[pr.tgt].gid0 + pr.target[i]);
             o.weight[at] = pr.weight[i];
             o.delay[at] = pr.delay_steps[i];
-        }
-    }
+        });
     return o;
 }
 

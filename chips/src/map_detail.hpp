@@ -31,6 +31,21 @@ const core_type& inference_core_type(const chip_spec& chip);
 placement map_tree(const chip_network& net, const chip_spec& chip, const map_options& opt);
 placement map_greedy(const chip_network& net, const chip_spec& chip, const map_options& opt);
 
+// Every synapse of the network in rows by global neuron: row(pr, i) names the row of synapse i of projection
+// pr, put(pr, i, slot) stores it at `slot`. Returns the row starts (size neurons + 1).
+template <class Row, class Put>
+std::vector<std::uint64_t> synapse_rows(const chip_network& net, Row row, Put put) {
+    const std::uint64_t n = net.neurons();
+    std::vector<std::uint64_t> start(n + 1, 0);
+    for (const auto& pr : net.projs)
+        for (std::size_t i = 0; i < pr.source.size(); ++i) ++start[row(pr, i) + 1];
+    for (std::uint64_t i = 0; i < n; ++i) start[i + 1] += start[i];
+    std::vector<std::uint64_t> next(start.begin(), start.end() - 1);
+    for (const auto& pr : net.projs)
+        for (std::size_t i = 0; i < pr.source.size(); ++i) put(pr, i, next[row(pr, i)]++);
+    return start;
+}
+
 // Outgoing synapses by global source neuron (CSR), used to estimate traffic and to run.
 struct out_synapses {
     std::vector<std::uint64_t> start;  // per global neuron

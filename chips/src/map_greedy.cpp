@@ -16,17 +16,14 @@ struct in_synapses {
 };
 in_synapses incoming(const chip_network& net) {
     in_synapses in;
-    const std::uint64_t n = net.neurons();
-    in.start.assign(n + 1, 0);
-    for (const auto& pr : net.projs)
-        for (auto t : pr.target) ++in.start[net.pops[pr.tgt].gid0 + t + 1];
-    for (std::uint64_t i = 0; i < n; ++i) in.start[i + 1] += in.start[i];
-    in.source.resize(in.start[n]);
-    std::vector<std::uint64_t> fill(in.start.begin(), in.start.end() - 1);
-    for (const auto& pr : net.projs)
-        for (std::size_t i = 0; i < pr.source.size(); ++i)
-            in.source[fill[net.pops[pr.tgt].gid0 + pr.target[i]]++] =
-                static_cast<std::uint32_t>(net.pops[pr.src].gid0 + pr.source[i]);
+    std::uint64_t total = 0;
+    for (const auto& pr : net.projs) total += pr.source.size();
+    in.source.resize(total);
+    in.start = synapse_rows(
+        net, [&](const chip_projection& pr, std::size_t i) { return net.pops[pr.tgt].gid0 + pr.target[i]; },
+        [&](const chip_projection& pr, std::size_t i, std::uint64_t at) {
+            in.source[at] = static_cast<std::uint32_t>(net.pops[pr.src].gid0 + pr.source[i]);
+        });
     return in;
 }
 

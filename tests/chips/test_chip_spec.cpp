@@ -83,7 +83,7 @@ TEST_CASE("every number of every preset carries a source") {
 TEST_CASE("chip files: errors name the JSON path") {
     CHECK(error_of("{").find("chip.json: byte") != std::string::npos);
     CHECK(error_of(loihi_with("/noc/topology", "ring"))
-              .find("chip.json: noc.topology: expected \"tree\", \"mesh\" or \"torus\", got \"ring\"") !=
+              .find("chip.json: noc.topology: expected one of \"tree\", \"mesh\", \"torus\", got \"ring\"") !=
           std::string::npos);
     CHECK(error_of(loihi_with("/core_types/0/nuerons", 3))
               .find("core_types[0].nuerons: unknown key 'nuerons'") != std::string::npos);
