@@ -7,7 +7,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "spikekit/chips/heat_map.hpp"
 #include "spikekit/core/error.hpp"
+#include "spikekit/core/output.hpp"
+#include "spikekit/events/image.hpp"
 #include "spikekit/neurons/int_lif.hpp"
 #include "spikekit/neurons/models.hpp"
 
@@ -75,6 +78,15 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
     const auto res = chips::run_on_chip(net, chip, pl, o);
     const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto& r = res.report;
+    if (const auto png = a.get("--heatmap")) {
+        const auto map = chips::heat_map(chip, r);
+        const auto bytes = events::encode_png({map.width, map.height, map.rgb});
+        write_atomically(*png, [&](const std::string& tmp) {
+            std::ofstream f(tmp, std::ios::binary);
+            f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+            if (!f.flush()) throw runtime_error(*png + ": write failed");
+        });
+    }
     std::uint64_t synapses = 0;
     for (const auto& p : net.projs) synapses += p.source.size();
     if (a.flag("--json")) {

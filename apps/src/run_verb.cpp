@@ -44,6 +44,7 @@ options:
   --step-period S   with --gals: step period in seconds (default: the chip's clock.time_step_s)
   --jitter S        with --gals: per-step start jitter in seconds (default: the chip's)
   --skew-ppm P      with --gals: per-core clock frequency spread (default: the chip's)
+  --heatmap FILE    with --chip: a PNG of the chip, cores coloured by load, mesh links by packets
   --json            print a JSON summary on stdout (with --chip: and a "chip" object)
   --quiet           no progress on stderr
   --help            this text
@@ -62,7 +63,7 @@ std::string with_commas(std::uint64_t n) {
 int run_verb(const std::vector<std::string>& argv) {
     args a(argv, {"--json", "--quiet", "--help", "--no-output", "--gals"},
            {"--out", "--threads", "--seed", "--duration", "--checkpoint", "--checkpoint-at", "--resume", "--chip",
-            "--placement", "--step-period", "--jitter", "--skew-ppm"});
+            "--placement", "--step-period", "--jitter", "--skew-ppm", "--heatmap"});
     if (a.flag("--help")) {
         std::cout << run_help;
         return ok;

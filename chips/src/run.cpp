@@ -310,6 +310,7 @@ void engine::finish() {
     }
     if (rep.steps > 0) rep.latency_mean_s /= static_cast<double>(rep.steps);
     rep.unknowns = chip.unknowns();
+    rep.link_packets = link_packets;
     for (std::uint32_t l = 0; l < link_packets.size(); ++l)
         if (link_packets[l]) rep.links.emplace_back(noc.link_name(l), link_packets[l]);
 }

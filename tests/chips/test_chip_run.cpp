@@ -4,6 +4,7 @@
 #include <map>
 
 #include "chip_nets.hpp"
+#include "spikekit/chips/heat_map.hpp"
 #include "spikekit/chips/run.hpp"
 #include "spikekit/core/error.hpp"
 
@@ -211,4 +212,27 @@ TEST_CASE("runs that cannot happen are refused with the reason") {
     const auto big = test::layered({5000, 10}, 1);
     CHECK_THROWS_WITH_AS(run_on_chip(big, chip, map_network(big, chip), {}),
                          doctest::Contains("does not fit the chip"), input_error);
+}
+
+TEST_CASE("the heat map colours used cores by load and leaves the others dark") {
+    const auto net = always_firing(4, 8, 2, 3);
+    const auto chip = find_chip("loihi");
+    run_options o;
+    o.steps = 3;
+    const auto r = run_on_chip(net, chip, map_network(net, chip), o).report;
+    const auto img = heat_map(chip, r);
+    CHECK(img.width == 32 * 24);
+    CHECK(img.height == 4 * 24);
+    REQUIRE(img.rgb.size() == std::size_t{img.width} * img.height * 3);
+    auto px = [&](std::uint32_t core) { // centre of a core's square (grid row 0 at the bottom)
+        const std::uint32_t x = (core % 32) * 24 + 12, y = (3 - core / 32) * 24 + 12;
+        return img.rgb[(std::size_t{y} * img.width + x) * 3];
+    };
+    std::vector<std::uint32_t> used;
+    for (const auto& c : r.cores) used.push_back(c.core);
+    REQUIRE(used.size() == 4);
+    CHECK(px(used[0]) > 100); // loaded: orange to yellow
+    std::uint32_t idle = 0;
+    while (std::find(used.begin(), used.end(), idle) != used.end()) ++idle;
+    CHECK(px(idle) == 30); // background
 }

@@ -48,6 +48,7 @@ struct chip_report {
     std::vector<std::string> unknowns; // costs the chip file marks unknown (counted as 0)
     std::vector<core_report> cores;
     std::vector<std::pair<std::string, std::uint64_t>> links; // link name, packets (links used only)
+    std::vector<std::uint64_t> link_packets;                  // by link id (chips/src/noc.hpp numbering)
     std::vector<double> step_latency_s;
 };
 
