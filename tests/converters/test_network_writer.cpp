@@ -9,7 +9,7 @@
 
 #include "../support/test_support.hpp"
 #include "onnx_builder.hpp"
-#include "spikekit/converters/export.hpp"
+#include "spikekit/converters/network_writer.hpp"
 #include "spikekit/converters/onnx.hpp"
 #include "spikekit/converters/quantize.hpp"
 #include "spikekit/converters/snn.hpp"
@@ -89,7 +89,7 @@ TEST_CASE("an exported network run by spikekit::simulation fires the evaluator's
         const int T = 40;
         const std::uint64_t id = 3;
         spikekit::test::temp_dir dir(input == input_coding::spikes ? "export_spikes" : "export_analog");
-        export_network(m, d.image(id), T, dir.path.string(), id);
+        write_network(m, d.image(id), T, dir.path.string(), id);
         REQUIRE(std::filesystem::exists(dir.file("network.json")));
         REQUIRE(std::filesystem::exists(dir.file("weights.h5")));
 
@@ -108,7 +108,7 @@ TEST_CASE("an exported network run by spikekit::simulation fires the evaluator's
         std::vector<float> sample(d.image(id), d.image(id) + 72);
         if (input == input_coding::analog) {
             // Export codes analog input as integrate-and-fire spikes; compare against the same spikes.
-            const auto x = build_export(m, sample.data(), id, T);
+            const auto x = build_network(m, sample.data(), id, T);
             CHECK(x.desc.populations[0]
                       .spike_times[static_cast<std::size_t>(std::max_element(sample.begin(), sample.end()) -
                                                             sample.begin())]
@@ -161,7 +161,7 @@ TEST_CASE("an 8-bit integer export (lif_int) fires the spikes of the evaluator's
     std::uint64_t hidden_sim = 0, hidden_eval = 0;
     for (std::uint64_t id = 0; id < d.count; ++id) {
         spikekit::test::temp_dir dir("export_int" + std::to_string(id));
-        export_network(m, d.image(id), T, dir.path.string(), id, 8);
+        write_network(m, d.image(id), T, dir.path.string(), id, 8);
         const auto desc = spikekit::load_config(dir.file("network.json"), models);
         CHECK(desc.find_population("layer2")->model == "lif_int");
         spikekit::simulation sim(desc, models, 1);
@@ -197,6 +197,6 @@ TEST_CASE("a gated max pool cannot be exported and says so") {
     conversion_options o;
     o.maxpool = maxpool_mode::gated;
     const snn_model m = convert(g, d, o, context(1));
-    CHECK_THROWS_WITH_AS(build_export(m, d.x.data(), 0, 4), doctest::Contains("gated spiking max pool"),
+    CHECK_THROWS_WITH_AS(build_network(m, d.x.data(), 0, 4), doctest::Contains("gated spiking max pool"),
                          spikekit::input_error);
 }
