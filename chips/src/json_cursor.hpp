@@ -1,65 +1,36 @@
 #pragma once
-// A JSON value with its file and path, so every error of a chip or placement file names both.
-// (core keeps its config reader private; chips needs only these few accessors.)
+// io::json_reader (file and JSON path in every error) with what chip files add: a number may be written
+// bare, as {"value": x, "source": "..."}, or as "unknown".
 #include <cmath>
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
-#include "spikekit/core/error.hpp"
+#include "spikekit/io/json_reader.hpp"
 
 namespace spikekit::chips::detail {
 
-class cursor {
+class cursor : public io::json_reader {
   public:
-    cursor(const nlohmann::json& j, const std::string& file, std::string path)
-        : j_(&j), file_(&file), path_(std::move(path)) {}
-    [[noreturn]] void fail(const std::string& problem) const {
-        throw input_error(*file_, path_.empty() ? "(top level)" : path_, problem);
-    }
-    const nlohmann::json& json() const { return *j_; }
-    bool has(std::string_view k) const { return j_->is_object() && j_->contains(k); }
-    cursor at(std::string_view k) const {
-        if (!j_->is_object()) fail("expected an object, got " + j_->dump());
-        const auto it = j_->find(k);
-        if (it == j_->end()) fail("missing required key '" + std::string(k) + "'");
-        return {*it, *file_, path_.empty() ? std::string(k) : path_ + "." + std::string(k)};
-    }
-    cursor operator[](std::size_t i) const {
-        return {(*j_)[i], *file_, path_ + "[" + std::to_string(i) + "]"};
-    }
+    using io::json_reader::json_reader;
+    cursor(const io::json_reader& r) : io::json_reader(r) {} // NOLINT: a reader is a cursor
+    cursor at(std::string_view k) const { return io::json_reader::at(k); }
+    cursor operator[](std::size_t i) const { return io::json_reader::operator[](i); }
     std::size_t size() const {
-        if (!j_->is_array()) fail("expected an array, got " + j_->dump());
-        return j_->size();
+        expect_array();
+        return io::json_reader::size();
     }
-    // Every key must be listed, so a misspelt key is an error rather than silently ignored.
-    void only_keys(std::initializer_list<std::string_view> allowed) const {
-        if (!j_->is_object()) fail("expected an object, got " + j_->dump());
-        for (auto it = j_->begin(); it != j_->end(); ++it) {
-            bool found = false;
-            for (auto a : allowed) found = found || a == it.key();
-            if (found) continue;
-            std::string list;
-            for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-            at(it.key()).fail("unknown key '" + it.key() + "' (expected one of: " + list + ")");
-        }
-    }
+    std::string str() const { return as_string(); }
     // A {"value": ..., "source": ...} wrapper around a non-number (a list of widths) reads as its value.
-    cursor value() const { return j_->is_object() && j_->contains("value") ? at("value") : *this; }
-    std::string str() const {
-        if (!j_->is_string()) fail("expected a string, got " + j_->dump());
-        return j_->get<std::string>();
-    }
+    cursor value() const { return json().is_object() && json().contains("value") ? at("value") : *this; }
     // A number: bare, {"value": x, "source": s}, or "unknown" (nullopt).
     std::optional<double> number() const {
-        if (j_->is_object()) return at("value").number();
-        if (j_->is_string() && j_->get<std::string>() == "unknown") return std::nullopt;
-        if (!j_->is_number())
-            fail("expected a number, {\"value\": ..., \"source\": ...} or \"unknown\", got " + j_->dump());
-        return j_->get<double>();
+        if (json().is_object()) return at("value").number();
+        if (json().is_string() && json().get<std::string>() == "unknown") return std::nullopt;
+        if (!json().is_number())
+            fail("expected a number, {\"value\": ..., \"source\": ...} or \"unknown\", got " +
+                 type_name(json()));
+        return json().get<double>();
     }
     double known(double lo, double hi) const {
         const auto v = number();
@@ -83,9 +54,6 @@ class cursor {
 
   private:
     static std::string fmt(double v) { return nlohmann::json(v).dump(); }
-    const nlohmann::json* j_;
-    const std::string* file_;
-    std::string path_;
 };
 
 } // namespace spikekit::chips::detail
