@@ -1,9 +1,40 @@
 #include "cli.hpp"
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
 #include <unistd.h>
 
+#include "spikekit/core/error.hpp"
+
 namespace spikekit::app {
+
+void check_output_path(const std::string& option, const std::string& path,
+                       const std::vector<std::string>& inputs) {
+    namespace fs = std::filesystem;
+    auto refuse = [&](const std::string& problem) { throw input_error(path, option, problem); };
+    if (path.empty()) throw usage_error(option + " expects a file name, got an empty string");
+    const fs::path p(path);
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) refuse("is a directory: expected a file name");
+    if (!p.has_filename()) refuse("expected a file name, got a directory name");
+    const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    if (!fs::exists(dir, ec)) refuse("the directory '" + dir.string() + "' does not exist");
+    if (!fs::is_directory(dir, ec)) refuse("'" + dir.string() + "' is not a directory");
+    for (const auto& in : inputs)
+        if (!in.empty() && fs::exists(p, ec) && fs::equivalent(p, in, ec))
+            refuse("is the input " + in + ": choose another output file");
+    // Create (and remove) a file beside the output: the only test that also holds for root and for
+    // read-only mounts.
+    const fs::path probe = dir / (".spikekit-write-test." + std::to_string(::getpid()));
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0)
+        refuse("cannot create files in the directory '" + dir.string() + "': " + std::strerror(errno));
+    ::close(fd);
+    fs::remove(probe, ec);
+}
 
 args::args(const std::vector<std::string>& argv, const std::set<std::string>& flags,
            const std::set<std::string>& options) {

@@ -42,6 +42,13 @@ class args {
     std::vector<std::string> pos_;
 };
 
+// Checks, before any work, that `path` (given with `option`) can receive an output: a file name (not an
+// existing directory, not empty) in an existing directory where files can be created, and none of `inputs`
+// (compared with std::filesystem::equivalent, so another spelling or a link to an input is caught too).
+// Throws input_error(path, option, problem): exit 2 in milliseconds instead of a failure after the run.
+void check_output_path(const std::string& option, const std::string& path,
+                       const std::vector<std::string>& inputs = {});
+
 // A progress bar on stderr that appears only once a run has lasted a second.
 class progress_bar {
   public:

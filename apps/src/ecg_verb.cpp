@@ -60,10 +60,10 @@ std::vector<double> number_list(const std::string& option, const std::string& te
 
 // Annotations of the record if its annotation file exists (bad content is still an error).
 std::optional<std::vector<events::annotation>> annotations_of(const std::string& record,
-                                                              const std::string& ext) {
+                                                              const std::string& ext, std::size_t frames) {
     const auto path = events::wfdb_record_base(record) + "." + ext;
     if (!std::filesystem::exists(path)) return std::nullopt;
-    return events::read_annotations(path);
+    return events::read_annotations(path, static_cast<std::int64_t>(frames));
 }
 
 nlohmann::json signal_json(const events::wfdb_record& r, std::size_t s) {
@@ -144,7 +144,7 @@ int info(const args& a) {
     const auto& record = a.positional()[1];
     // Checksums are reported, not enforced, so a damaged record can still be described.
     const auto r = events::read_wfdb_record(record, false);
-    const auto j = info_json(r, annotations_of(record, a.get("--annotator").value_or("atr")));
+    const auto j = info_json(r, annotations_of(record, a.get("--annotator").value_or("atr"), r.frames));
     // Header comments and AUX texts are not guaranteed UTF-8 (WFDB predates it): replace invalid bytes.
     if (a.flag("--json"))
         std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -191,7 +191,7 @@ int encode(const args& a) {
             leads.push_back(static_cast<std::size_t>(v));
         }
     const auto e = events::encode_record(r, p, leads);
-    const auto ann = annotations_of(record, a.get("--annotator").value_or("atr"));
+    const auto ann = annotations_of(record, a.get("--annotator").value_or("atr"), r.frames);
     events::write_encoded_hdf5(
         *out, e, ann ? std::span<const events::annotation>(*ann) : std::span<const events::annotation>());
 

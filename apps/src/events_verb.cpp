@@ -31,8 +31,9 @@ spikekit HDF5 (.h5). The format is recognised from the header, else from the ext
   spikekit events convert IN OUT [--crop X0,Y0,W,H] [--downsample N] [--from T] [--to T] [--rebase-time]
                                  [--output-format evt2|evt3|hdf5] [--json]
       write the (cut) stream as EVT 2.0 (OUT.raw, or EVT 3.0 with --output-format evt3) or spikekit HDF5
-      (OUT.h5); --rebase-time makes the first event's time 0 (needed to write AEDAT 4's epoch times into the
-      34-bit timestamps of EVT 2.0/3.0)
+      (OUT.h5); --rebase-time makes the first event's time 0. EVT files hold 34-bit times: a recording
+      timed from the epoch (AEDAT 4) is rebased to its first event automatically and the offset kept in
+      the header (`% time_offset_us N`), which spikekit's reader adds back. OUT must differ from IN.
   spikekit events render FILE --out IMAGE.png|IMAGE.svg [--from T] [--to T]
       an accumulated frame: ON events white, OFF black on grey
 
@@ -189,18 +190,34 @@ void for_each_cut_chunk(events::event_reader& r, const events::stream_cut& c, bo
     });
 }
 
+// The time of the first event of `path` (0 for an empty file).
+std::int64_t first_event_time(const std::string& path, const events::reader_options& opt) {
+    events::event_reader r(path, opt);
+    dvs_event e{};
+    return r.read(std::span(&e, 1)) == 1 ? e.t_us : 0;
+}
+
 int convert_verb(const args& a) {
     if (a.positional().size() != 3)
         throw usage_error("events convert expects IN and OUT (see spikekit events --help)");
     const std::string in = a.positional()[1], out = a.positional()[2];
-    const auto c = parse_cut(a);
+    check_output_path("OUT", out, {in}); // never overwrite the input, even through another path or a link
+    auto c = parse_cut(a);
     const auto fmt = output_format(a, out);
     const auto opt = input_options(a);
     events::event_reader r(in, opt);
     const auto [w, h] = cut_size(c, r, opt);
+    // EVT 2.0/3.0 hold 34-bit times (4.8 h): a recording timed from the epoch (AEDAT 4) is rebased to its
+    // first event, and the offset kept in the header (`% time_offset_us`), from which event_reader restores
+    // it.
+    const std::int64_t t0 = first_event_time(in, opt);
+    const bool evt = fmt == events::format::evt2 || fmt == events::format::evt3;
+    const bool auto_rebase = evt && !c.rebase && t0 >= (std::int64_t{1} << 34);
+    c.rebase = c.rebase || auto_rebase;
+    const std::int64_t offset = auto_rebase ? t0 : 0; // --rebase-time asks for times from 0: no offset
     std::uint64_t written = 0;
     io::write_atomically(out, [&](const std::string& tmp) {
-        events::event_writer wr(tmp, fmt, w, h, std::string(events::format_name(r.info().fmt)));
+        events::event_writer wr(tmp, fmt, w, h, std::string(events::format_name(r.info().fmt)), offset);
         for_each_cut_chunk(r, c, !a.flag("--quiet"), [&](std::span<dvs_event> ev) {
             wr.write(ev);
             written += ev.size();
@@ -208,14 +225,23 @@ int convert_verb(const args& a) {
         wr.close();
     });
     if (a.flag("--json")) {
-        std::cout << nlohmann::json{{"in", in},   {"out", out},  {"format", events::format_name(fmt)},
-                                    {"width", w}, {"height", h}, {"events", written}}
+        std::cout << nlohmann::json{{"in", in},
+                                    {"out", out},
+                                    {"format", events::format_name(fmt)},
+                                    {"width", w},
+                                    {"height", h},
+                                    {"events", written},
+                                    {"rebased", c.rebase},
+                                    {"time_offset_us", offset}}
                          .dump(2)
                   << "\n";
     } else {
-        std::fprintf(stderr, "%s: %llu events, %u x %u, %s\n", out.c_str(),
-                     static_cast<unsigned long long>(written), unsigned{w}, unsigned{h},
-                     std::string(events::format_name(fmt)).c_str());
+        std::fprintf(
+            stderr, "%s: %llu events, %u x %u, %s%s\n", out.c_str(), static_cast<unsigned long long>(written),
+            unsigned{w}, unsigned{h}, std::string(events::format_name(fmt)).c_str(),
+            offset ? (", times from the first event (offset " + std::to_string(offset) + " us in the header)")
+                         .c_str()
+                   : "");
     }
     return ok;
 }

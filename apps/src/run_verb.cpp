@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -10,8 +12,10 @@
 #include "cli.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
+#include "spikekit/core/memory.hpp"
 #include "spikekit/core/output.hpp"
 #include "spikekit/core/simulation.hpp"
+#include "spikekit/core/units.hpp"
 #include "spikekit/events/replay.hpp"
 #include "spikekit/learning/rules.hpp"
 #include "spikekit/neurons/models.hpp"
@@ -45,6 +49,8 @@ options:
   --jitter S        with --gals: per-step start jitter in seconds (default: the chip's)
   --skew-ppm P      with --gals: per-core clock frequency spread (default: the chip's)
   --heatmap FILE    with --chip: a PNG of the chip, cores coloured by load, mesh links by packets
+  --max-memory SIZE refuse, before building, a network whose estimated memory exceeds SIZE (such as 4GB,
+                    512MiB; default: the memory available now)
   --json            print a JSON summary on stdout (with --chip: and a "chip" object)
   --quiet           no progress on stderr
   --help            this text
@@ -58,12 +64,27 @@ std::string with_commas(std::uint64_t n) {
     return s;
 }
 
+// --max-memory in bytes (the one unit parser), else the memory available now (unlimited when unknown).
+double memory_limit(const args& a) {
+    const auto text = a.get("--max-memory");
+    if (!text) {
+        const auto avail = available_memory();
+        return avail ? static_cast<double>(avail) : std::numeric_limits<double>::infinity();
+    }
+    try {
+        const double bytes = units::parse_quantity(*text, "B");
+        if (bytes > 0) return bytes;
+    } catch (const std::invalid_argument&) {
+    }
+    throw usage_error("--max-memory expects a size such as 4GB or 512MiB, got '" + *text + "'");
+}
+
 } // namespace
 
 int run_verb(const std::vector<std::string>& argv) {
     args a(argv, {"--json", "--quiet", "--help", "--no-output", "--gals"},
-           {"--out", "--threads", "--seed", "--duration", "--checkpoint", "--checkpoint-at", "--resume", "--chip",
-            "--placement", "--step-period", "--jitter", "--skew-ppm", "--heatmap"});
+           {"--out", "--threads", "--seed", "--duration", "--checkpoint", "--checkpoint-at", "--resume",
+            "--max-memory", "--chip", "--placement", "--step-period", "--jitter", "--skew-ppm", "--heatmap"});
     if (a.flag("--help")) {
         std::cout << run_help;
         return ok;
@@ -81,16 +102,32 @@ int run_verb(const std::vector<std::string>& argv) {
         desc = load_config(a.positional()[0], models);
     }
     const std::string config = a.positional().empty() ? *resume : a.positional()[0];
-    desc.sim.seed = static_cast<std::uint64_t>(a.integer("--seed", static_cast<long long>(desc.sim.seed), 0, (1LL << 53)));
+    desc.sim.seed = static_cast<std::uint64_t>(
+        a.integer("--seed", static_cast<long long>(desc.sim.seed), 0, (1LL << 53)));
     desc.sim.duration_ms = a.number("--duration", desc.sim.duration_ms);
-    if (desc.sim.duration_ms < 0) throw usage_error("--duration expects a time >= 0 ms");
+    if (auto problem = duration_problem(desc.sim.duration_ms, desc.sim.dt_ms); !problem.empty())
+        throw usage_error("--duration: " + problem);
     const auto threads = static_cast<unsigned>(a.integer("--threads", desc.sim.threads, 1, 1024));
-    const std::string out = a.get("--out").value_or(std::filesystem::path(config).stem().string() +
-                                                    (resume && a.positional().empty() ? "-resumed.h5" : ".h5"));
+    const std::string out =
+        a.get("--out").value_or(std::filesystem::path(config).stem().string() +
+                                (resume && a.positional().empty() ? "-resumed.h5" : ".h5"));
     const auto checkpoint = a.get("--checkpoint");
     const double checkpoint_at = a.number("--checkpoint-at", desc.sim.duration_ms);
     if (a.get("--checkpoint-at") && !checkpoint) throw usage_error("--checkpoint-at needs --checkpoint FILE");
+    // Where the results go is checked before anything is built or run (a run that cannot save must not
+    // start).
+    std::vector<std::string> inputs = a.positional();
+    if (resume) inputs.push_back(*resume);
+    if (!a.flag("--no-output")) check_output_path("--out", out, inputs);
+    if (checkpoint) {
+        check_output_path("--checkpoint", *checkpoint, inputs);
+        if (!a.flag("--no-output") &&
+            std::filesystem::weakly_canonical(*checkpoint) == std::filesystem::weakly_canonical(out))
+            throw usage_error("--checkpoint and --out name the same file " + out);
+    }
 
+    check_memory(desc, models, memory_limit(a),
+                 a.get("--max-memory") ? "--max-memory " + *a.get("--max-memory") : "available memory");
     events::resolve_replays(desc); // recordings replayed into spike_source populations
     if (a.get("--chip")) {
         if (resume || checkpoint) throw usage_error("--chip runs from the start, without checkpoints");
@@ -128,32 +165,34 @@ int run_verb(const std::vector<std::string>& argv) {
         return sec > 0 && n > 0 ? static_cast<double>(spikes) / static_cast<double>(n) / sec : 0.0;
     };
     if (a.flag("--json")) {
-        nlohmann::json j = {{"network", desc.name},
-                            {"neurons", sim.neurons()},
-                            {"synapses", sim.synapses()},
-                            {"spikes", total},
-                            {"mean_rate_hz", rate(total, sim.neurons())},
-                            {"sim_ms", sim.time_ms()},
-                            {"resumed_at_ms", start},
-                            {"checkpoint", checkpoint ? nlohmann::json(*checkpoint) : nlohmann::json(nullptr)},
-                            {"dt_ms", sim.dt_ms()},
-                            {"threads", sim.threads()},
-                            {"seed", desc.sim.seed},
-                            {"build_s", sim.build_seconds()},
-                            {"run_s", run_s},
-                            {"synaptic_events", sim.synaptic_events()},
-                            {"synapse_bytes", sim.synapse_bytes()},
-                            {"output", a.flag("--no-output") ? nlohmann::json(nullptr) : nlohmann::json(out)},
-                            {"populations", nlohmann::json::object()}};
+        nlohmann::json j = {
+            {"network", desc.name},
+            {"neurons", sim.neurons()},
+            {"synapses", sim.synapses()},
+            {"spikes", total},
+            {"mean_rate_hz", rate(total, sim.neurons())},
+            {"sim_ms", sim.time_ms()},
+            {"resumed_at_ms", start},
+            {"checkpoint", checkpoint ? nlohmann::json(*checkpoint) : nlohmann::json(nullptr)},
+            {"dt_ms", sim.dt_ms()},
+            {"threads", sim.threads()},
+            {"seed", desc.sim.seed},
+            {"build_s", sim.build_seconds()},
+            {"run_s", run_s},
+            {"synaptic_events", sim.synaptic_events()},
+            {"synapse_bytes", sim.synapse_bytes()},
+            {"output", a.flag("--no-output") ? nlohmann::json(nullptr) : nlohmann::json(out)},
+            {"populations", nlohmann::json::object()}};
         for (const auto& p : stats)
-            j["populations"][p.name] = {{"size", p.size}, {"spikes", p.spikes}, {"rate_hz", rate(p.spikes, p.size)}};
+            j["populations"][p.name] = {
+                {"size", p.size}, {"spikes", p.spikes}, {"rate_hz", rate(p.spikes, p.size)}};
         std::cout << j.dump(2) << "\n";
         return ok;
     }
     std::printf("network    %s: %s neurons, %s synapses, %zu populations\n", desc.name.c_str(),
                 with_commas(sim.neurons()).c_str(), with_commas(sim.synapses()).c_str(), stats.size());
-    std::printf("simulated  %.1f ms (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s\n", sim.time_ms(), sim.dt_ms(),
-                run_s, sim.build_seconds(), sim.threads(), sim.threads() == 1 ? "" : "s");
+    std::printf("simulated  %.1f ms (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s\n", sim.time_ms(),
+                sim.dt_ms(), run_s, sim.build_seconds(), sim.threads(), sim.threads() == 1 ? "" : "s");
     std::printf("spikes     %s, mean rate %.2f Hz, %s synaptic events\n", with_commas(total).c_str(),
                 rate(total, sim.neurons()), with_commas(sim.synaptic_events()).c_str());
     for (const auto& p : stats)

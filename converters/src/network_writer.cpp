@@ -32,15 +32,17 @@ int drive_of(const snn_model& m, std::size_t i) {
     return l.spiking() ? l.inputs[0] : static_cast<int>(i);
 }
 
-// Layers computed between the populations and `drive` (its backward cone, stopping at populations).
-std::vector<char> cone(const snn_model& m, int drive, std::vector<int>& sources) {
+// Layers computed between the populations and `drive`, the drive of population `pop` (its backward cone,
+// stopping at populations). The drive is itself a source when it is another population (a relu right after
+// the input or after another relu): the cone is then empty and the projection an identity.
+std::vector<char> cone(const snn_model& m, int pop, int drive, std::vector<int>& sources) {
     std::vector<char> in(m.net.layers.size(), 0);
     std::vector<int> stack{drive};
     while (!stack.empty()) {
         const int i = stack.back();
         stack.pop_back();
         if (in[idx(i)]) continue;
-        if (is_population(m, idx(i)) && !(i == drive && !m.net.layers[idx(i)].spiking())) {
+        if (is_population(m, idx(i)) && i != pop) {
             if (std::find(sources.begin(), sources.end(), i) == sources.end()) sources.push_back(i);
             continue;
         }
@@ -51,11 +53,15 @@ std::vector<char> cone(const snn_model& m, int drive, std::vector<int>& sources)
     return in;
 }
 
-// Evaluate the cone with the given source activations (biases included or not).
+// Evaluate the cone with the given source activations (biases included or not); `evaluations` counts the
+// layers applied (the export's work, see converted_network::layer_evaluations).
 const tensor& run_cone(const engine& e, const std::vector<char>& in_cone, std::vector<tensor>& acts,
-                       int drive) {
+                       int drive, std::uint64_t& evaluations) {
     for (std::size_t i = 1; i < acts.size(); ++i)
-        if (in_cone[i]) e.apply(i, acts, acts[i]);
+        if (in_cone[i]) {
+            e.apply(i, acts, acts[i]);
+            ++evaluations;
+        }
     return acts[idx(drive)];
 }
 
@@ -121,25 +127,116 @@ void add_projection(converted_network& x, const std::string& src, const std::str
     x.weights.emplace_back();
 }
 
-// Synapses from every neuron of population `src` into the drive of population `tgt` (normalised by tgt's
-// thresholds): one forward pass through the cone per source neuron.
-void compose(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
-             std::size_t src, std::size_t tgt, converted_network& x) {
+// The chain of layers from the drive back to `src` when the cone is exactly that chain of spatial layers
+// (conv, pools, pad: any padding), with the bounding box of an output's receptive field in input
+// coordinates along each axis: rows [o s - p, o s - p + r). Empty when the cone is anything else.
+struct local_geometry {
+    int r = 1, p = 0, s = 1;
+};
+bool local_chain(const snn_model& m, const std::vector<char>& in_cone, int drive, std::size_t src,
+                 local_geometry& gy, local_geometry& gx) {
+    std::vector<int> chain;
+    for (int l = drive; idx(l) != src; l = m.net.layers[idx(l)].inputs[0]) {
+        const layer& c = m.net.layers[idx(l)];
+        const bool spatial =
+            c.kind == op::conv || c.kind == op::avgpool || c.kind == op::maxpool || c.kind == op::pad;
+        if (!spatial || c.inputs.size() != 1 || !in_cone[idx(l)]) return false;
+        chain.push_back(l);
+    }
+    std::size_t cone_layers = 0;
+    for (char c : in_cone) cone_layers += c != 0;
+    if (cone_layers != chain.size()) return false; // an empty chain is the identity (a relu on a population)
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        const layer& l = m.net.layers[idx(*it)];
+        const window& w = l.win;
+        const bool pad = l.kind == op::pad;
+        gy.r += pad ? 0 : (w.kh - 1) * w.dh * gy.s;
+        gy.p += w.pt * gy.s;
+        gy.s *= pad ? 1 : w.sh;
+        gx.r += pad ? 0 : (w.kw - 1) * w.dw * gx.s;
+        gx.p += w.pl * gx.s;
+        gx.s *= pad ? 1 : w.sw;
+    }
+    return true;
+}
+
+void add_synapse(const snn_model& m, std::size_t tgt, std::size_t j, std::size_t k, float y,
+                 converted_network& x) {
+    const bool thresholded = m.spiking(tgt);
+    x.sources.back().push_back(static_cast<std::uint32_t>(j));
+    x.targets.back().push_back(static_cast<std::uint32_t>(k));
+    x.weights.back().push_back(static_cast<double>(
+        y / (thresholded ? m.threshold_at(tgt, k / m.net.layers[tgt].out.plane()) : 1.0f)));
+}
+
+// compose() for a local chain: impulses r apart along both axes never share an output (nor an intermediate
+// neuron, whose field is smaller), so one pass per (channel, row offset, column offset) gives the synapses
+// of every source of that residue class: c x r_y x r_x cone evaluations instead of one per source neuron.
+// Each output is attributed to the one impulse inside its receptive field. The synapses are then put in the
+// per-source order of compose().
+void compose_local(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
+                   std::size_t src, std::size_t tgt, const local_geometry& gy, const local_geometry& gx,
+                   converted_network& x) {
     std::vector<tensor> acts(m.net.layers.size());
     for (std::size_t i = 0; i < acts.size(); ++i) acts[i].assign(m.net.layers[i].out.size(), 0.0f);
-    const shape& ts = m.net.layers[tgt].out;
-    const bool thresholded = m.spiking(tgt);
+    const shape& in = m.net.layers[src].out;
+    const shape& out = m.net.layers[idx(drive)].out;
+    struct syn {
+        std::size_t j, k;
+        float y;
+    };
+    std::vector<syn> found;
+    auto impulse_in = [](int o, const local_geometry& g, int first, int extent) { // -1: none
+        const int lo = o * g.s - g.p,
+                  start = lo <= first ? first : first + (lo - first + g.r - 1) / g.r * g.r;
+        return start < lo + g.r && start < extent ? start : -1;
+    };
+    for (int c = 0; c < in.c; ++c) {
+        const float value = src == 0 ? 1.0f : m.threshold_at(src, idx(c));
+        for (int y0 = 0; y0 < std::min(gy.r, in.h); ++y0)
+            for (int x0 = 0; x0 < std::min(gx.r, in.w); ++x0) {
+                auto set = [&](float v) {
+                    for (int yy = y0; yy < in.h; yy += gy.r)
+                        for (int xx = x0; xx < in.w; xx += gx.r)
+                            acts[src][idx((c * in.h + yy) * in.w + xx)] = v;
+                };
+                set(value);
+                const tensor& y = run_cone(e, in_cone, acts, drive, x.layer_evaluations);
+                for (std::size_t k = 0; k < y.size(); ++k) {
+                    if (y[k] == 0.0f) continue;
+                    const int oy = static_cast<int>(k / idx(out.w) % idx(out.h)),
+                              ox = static_cast<int>(k % idx(out.w));
+                    const int yy = impulse_in(oy, gy, y0, in.h), xx = impulse_in(ox, gx, x0, in.w);
+                    if (yy < 0 || xx < 0) continue; // cannot happen for a field [o s - p, o s - p + r)
+                    found.push_back({idx((c * in.h + yy) * in.w + xx), k, y[k]});
+                }
+                set(0.0f);
+            }
+    }
+    std::sort(found.begin(), found.end(),
+              [](const syn& a, const syn& b) { return a.j != b.j ? a.j < b.j : a.k < b.k; });
+    for (const auto& f : found) add_synapse(m, tgt, f.j, f.k, f.y, x);
+}
+
+// Synapses from every neuron of population `src` into the drive of population `tgt` (normalised by tgt's
+// thresholds): one forward pass through the cone per source neuron, or per residue class of a local chain.
+void compose(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
+             std::size_t src, std::size_t tgt, converted_network& x) {
+    local_geometry gy, gx;
+    const shape& in = m.net.layers[src].out;
+    if (local_chain(m, in_cone, drive, src, gy, gx) &&
+        std::uint64_t{idx(in.c)} * idx(std::min(gy.r, in.h)) * idx(std::min(gx.r, in.w)) < in.size()) {
+        compose_local(m, e, in_cone, drive, src, tgt, gy, gx, x);
+        return;
+    }
+    std::vector<tensor> acts(m.net.layers.size());
+    for (std::size_t i = 0; i < acts.size(); ++i) acts[i].assign(m.net.layers[i].out.size(), 0.0f);
     for (std::size_t j = 0; j < acts[src].size(); ++j) {
         const float value = src == 0 ? 1.0f : m.threshold_at(src, j / m.net.layers[src].out.plane());
         acts[src][j] = value;
-        const tensor& y = run_cone(e, in_cone, acts, drive);
-        for (std::size_t k = 0; k < y.size(); ++k) {
-            if (y[k] == 0.0f) continue;
-            x.sources.back().push_back(static_cast<std::uint32_t>(j));
-            x.targets.back().push_back(static_cast<std::uint32_t>(k));
-            x.weights.back().push_back(
-                static_cast<double>(y[k] / (thresholded ? m.threshold_at(tgt, k / ts.plane()) : 1.0f)));
-        }
+        const tensor& y = run_cone(e, in_cone, acts, drive, x.layer_evaluations);
+        for (std::size_t k = 0; k < y.size(); ++k)
+            if (y[k] != 0.0f) add_synapse(m, tgt, j, k, y[k], x);
         acts[src][j] = 0.0f;
     }
 }
@@ -154,8 +251,7 @@ struct conv_geometry {
 };
 
 bool chain_geometry(const snn_model& m, const std::vector<char>& in_cone, int drive, std::size_t src,
-                    conv_geometry& gy, conv_geometry& gx) {
-    std::vector<int> chain;
+                    std::vector<int>& chain, conv_geometry& gy, conv_geometry& gx) {
     for (int l = drive; idx(l) != src; l = m.net.layers[idx(l)].inputs[0]) {
         const layer& c = m.net.layers[idx(l)];
         const bool pool =
@@ -203,37 +299,67 @@ std::vector<double> apply_conv(const std::vector<double>& k, const shape& in, co
     return y;
 }
 
+// The kernel of the chain (source first), composed layer by layer from the layers' own weights: a layer of
+// kernel k, dilation d and stride s after a composite of stride S maps tap i of the composite and tap j of
+// the layer to tap j d S + i (the geometry of chain_geometry). The work is the sum over layers of the kernel
+// sizes' product, independent of the image size (reading taps by impulses cost one cone evaluation per tap:
+// one per input neuron for a global pool).
+std::vector<double> chain_kernel(const snn_model& m, const std::vector<int>& chain, std::size_t src) {
+    int ch = m.net.layers[src].out.c, c_in = ch, ry = 1, rx = 1, sy = 1, sx = 1;
+    std::vector<double> k(idx(ch) * idx(ch), 0.0); // [ch][c_in][ry][rx], the identity
+    for (int c = 0; c < ch; ++c) k[idx(c * ch + c)] = 1.0;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        const layer& l = m.net.layers[idx(*it)];
+        const window& w = l.win;
+        const bool pool = l.kind == op::avgpool;
+        const int out_c = l.out.c, groups = pool ? ch : l.groups, ocg = out_c / groups, icg = ch / groups;
+        const int ny = ry + (w.kh - 1) * w.dh * sy, nx = rx + (w.kw - 1) * w.dw * sx;
+        std::vector<double> next(idx(out_c) * idx(c_in) * idx(ny) * idx(nx), 0.0);
+        for (int o = 0; o < out_c; ++o)
+            for (int i = 0; i < icg; ++i) {
+                const int mid = o / ocg * icg + i;
+                for (int jy = 0; jy < w.kh; ++jy)
+                    for (int jx = 0; jx < w.kw; ++jx) {
+                        const double wt =
+                            pool
+                                ? 1.0 / (w.kh * w.kw)
+                                : static_cast<double>(l.weight[idx(((o * icg + i) * w.kh + jy) * w.kw + jx)]);
+                        if (wt == 0.0) continue;
+                        for (int c = 0; c < c_in; ++c)
+                            for (int iy = 0; iy < ry; ++iy)
+                                for (int ix = 0; ix < rx; ++ix) {
+                                    const double v = k[idx(((mid * c_in + c) * ry + iy) * rx + ix)];
+                                    const int ty = jy * w.dh * sy + iy, tx = jx * w.dw * sx + ix;
+                                    next[idx(((o * c_in + c) * ny + ty) * nx + tx)] += wt * v;
+                                }
+                    }
+            }
+        k = std::move(next);
+        ch = out_c;
+        ry = ny;
+        rx = nx;
+        sy *= w.sh;
+        sx *= w.sw;
+    }
+    return k;
+}
+
 bool add_conv_projection(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
                          std::size_t src, std::size_t tgt, int delay, const std::string& file,
                          converted_network& x) {
     conv_geometry gy, gx;
-    if (!chain_geometry(m, in_cone, drive, src, gy, gx)) return false;
+    std::vector<int> chain;
+    if (!chain_geometry(m, in_cone, drive, src, chain, gy, gx)) return false;
     const shape& in = m.net.layers[src].out;
     const shape& out = m.net.layers[idx(drive)].out;
     std::vector<tensor> acts(m.net.layers.size());
     for (std::size_t i = 0; i < acts.size(); ++i) acts[i].assign(m.net.layers[i].out.size(), 0.0f);
-    std::vector<double> kernel(static_cast<std::size_t>(out.c) * idx(in.c) * idx(gy.r) * idx(gx.r), 0.0);
-    for (int c = 0; c < in.c; ++c)
-        for (int ky = 0; ky < gy.r; ++ky)
-            for (int kx = 0; kx < gx.r;
-                 ++kx) { // an impulse at the input position that tap (ky, kx) of some output sees
-                const int oy = std::max(0, (gy.p - ky + gy.s - 1) / gy.s),
-                          ox = std::max(0, (gx.p - kx + gx.s - 1) / gx.s);
-                const int yy = oy * gy.s - gy.p + ky, xx = ox * gx.s - gx.p + kx;
-                if (oy >= out.h || ox >= out.w || yy >= in.h || xx >= in.w) continue;
-                auto& impulse = acts[src][idx((c * in.h + yy) * in.w + xx)];
-                impulse = 1.0f;
-                const tensor& y = run_cone(e, in_cone, acts, drive);
-                for (int o = 0; o < out.c; ++o)
-                    kernel[idx(((o * in.c + c) * gy.r + ky) * gx.r + kx)] =
-                        static_cast<double>(y[idx((o * out.h + oy) * out.w + ox)]);
-                impulse = 0.0f;
-            }
+    std::vector<double> kernel = chain_kernel(m, chain, src);
     tensor probe(in.size());
     for (std::size_t i = 0; i < probe.size(); ++i)
         probe[i] = static_cast<float>((i * 2654435761u) % 1000) / 1000.0f;
     acts[src] = probe;
-    const tensor& want = run_cone(e, in_cone, acts, drive);
+    const tensor& want = run_cone(e, in_cone, acts, drive, x.layer_evaluations);
     const auto got = apply_conv(kernel, in, out, gy, gx, probe);
     double scale = 1e-12;
     for (float v : want) scale = std::max(scale, std::fabs(static_cast<double>(v)));
@@ -345,7 +471,9 @@ converted_network build_network(const snn_model& m, const float* sample, std::ui
         if (!is_population(m, i)) continue;
         std::vector<int> sources;
         const int drive = drive_of(m, i);
-        const auto in_cone = cone(m, drive, sources);
+        const auto in_cone = cone(m, static_cast<int>(i), drive, sources);
+        // At least one step deep, so that the bias projection (delay = depth) has a delay >= dt.
+        depth[i] = 1;
         for (int s : sources) depth[i] = std::max(depth[i], depth[idx(s)] + 1);
         const bool membrane_out = static_cast<int>(i) == g.output && !m.spiking(i);
         x.desc.populations.push_back(if_population(m, i, membrane_out));
@@ -363,7 +491,7 @@ converted_network build_network(const snn_model& m, const float* sample, std::ui
         // Biases: the cone with all sources silent.
         std::vector<tensor> acts(g.layers.size());
         for (std::size_t k = 0; k < acts.size(); ++k) acts[k].assign(g.layers[k].out.size(), 0.0f);
-        const tensor b = run_cone(e1, in_cone, acts, drive);
+        const tensor b = run_cone(e1, in_cone, acts, drive, x.layer_evaluations);
         add_projection(x, "bias", pop_name(m, i), depth[i], file);
         for (std::size_t k = 0; k < b.size(); ++k)
             if (b[k] != 0.0f) {

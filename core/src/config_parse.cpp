@@ -17,14 +17,17 @@ template <class Range>
 std::string join_names(const Range& items) {
     std::string list;
     for (const auto& q : items) {
-        if constexpr (requires { q.name; }) list += (list.empty() ? "" : ", ") + std::string(q.name);
-        else list += (list.empty() ? "" : ", ") + std::string(q);
+        if constexpr (requires { q.name; })
+            list += (list.empty() ? "" : ", ") + std::string(q.name);
+        else
+            list += (list.empty() ? "" : ", ") + std::string(q);
     }
     return list;
 }
 
 // The population named `name`, or a failure at `r`.
-const population& find_target(const json_reader& r, const std::vector<population>& pops, const std::string& name) {
+const population& find_target(const json_reader& r, const std::vector<population>& pops,
+                              const std::string& name) {
     for (const auto& q : pops)
         if (q.name == name) return q;
     r.fail("unknown population '" + name + "'");
@@ -63,8 +66,10 @@ struct parser {
             if (n.has("min")) s.min = n.at("min").as_quantity(unit);
             if (n.has("max")) s.max = n.at("max").as_quantity(unit);
             if (s.min && s.max && !(*s.max > *s.min)) n.fail("expected max > min");
-            if (s.min && s.mean + 6 * s.std < *s.min) n.fail("the bounds exclude almost all of the distribution");
-            if (s.max && s.mean - 6 * s.std > *s.max) n.fail("the bounds exclude almost all of the distribution");
+            if (s.min && s.mean + 6 * s.std < *s.min)
+                n.fail("the bounds exclude almost all of the distribution");
+            if (s.max && s.mean - 6 * s.std > *s.max)
+                n.fail("the bounds exclude almost all of the distribution");
         } else if (r.has("values")) {
             auto v = r.at("values");
             v.expect_array();
@@ -84,12 +89,14 @@ struct parser {
         neuron_selection s;
         const auto& j = r.json();
         if (j.is_string()) {
-            if (r.as_string() != "all") r.fail("expected \"all\", a list of neuron indices, {\"first\": n} or {\"range\": [a, b]}");
+            if (r.as_string() != "all")
+                r.fail("expected \"all\", a list of neuron indices, {\"first\": n} or {\"range\": [a, b]}");
             return s;
         }
         s.all = false;
         if (j.is_array()) {
-            for (std::size_t i = 0; i < r.size(); ++i) s.ids.push_back(static_cast<std::uint32_t>(r[i].as_count()));
+            for (std::size_t i = 0; i < r.size(); ++i)
+                s.ids.push_back(static_cast<std::uint32_t>(r[i].as_count()));
             return s;
         }
         r.only_keys({"first", "range"});
@@ -119,7 +126,8 @@ struct parser {
         r.expect_object();
         replay_spec s;
         s.kind = r.at("kind").as_string();
-        if (s.kind != "events" && s.kind != "ecg") r.at("kind").fail("unknown replay kind '" + s.kind + "' (expected events or ecg)");
+        if (s.kind != "events" && s.kind != "ecg")
+            r.at("kind").fail("unknown replay kind '" + s.kind + "' (expected events or ecg)");
         s.file = resolve(r.at("file").as_string());
         for (auto it = r.json().begin(); it != r.json().end(); ++it)
             if (it.key() != "kind" && it.key() != "file") s.options[it.key()] = r.at(it.key()).as_number();
@@ -142,8 +150,8 @@ struct parser {
                 json_reader v(*it, r.file(), pr.path() + "." + it.key());
                 const param_info* info = find_param(m.params(), it.key());
                 if (!info) {
-                    v.fail("unknown parameter '" + it.key() + "' of model " + p.model + " (parameters: " +
-                           join_names(m.params()) + ")");
+                    v.fail("unknown parameter '" + it.key() + "' of model " + p.model +
+                           " (parameters: " + join_names(m.params()) + ")");
                 }
                 const double x = v.as_quantity(info->unit);
                 if (auto msg = check_range(*info, x); !msg.empty()) v.fail(msg);
@@ -157,14 +165,15 @@ struct parser {
                 json_reader v(*it, r.file(), ir.path() + "." + it.key());
                 const auto idx = m.state_index(it.key());
                 if (idx < 0) {
-                    v.fail("unknown state variable '" + it.key() + "' of model " + p.model + " (state: " +
-                           join_names(m.state()) + ")");
+                    v.fail("unknown state variable '" + it.key() + "' of model " + p.model +
+                           " (state: " + join_names(m.state()) + ")");
                 }
                 p.initial[it.key()] = value(v, m.state()[static_cast<std::size_t>(idx)].unit);
             }
         }
         if (r.has("replay")) p.replay = parse_replay(r.at("replay"));
-        if (r.has("replay") && r.has("spike_times")) r.at("replay").fail("give either spike_times or replay, not both");
+        if (r.has("replay") && r.has("spike_times"))
+            r.at("replay").fail("give either spike_times or replay, not both");
         if (r.has("spike_times")) {
             auto st = r.at("spike_times");
             st.expect_array();
@@ -209,25 +218,35 @@ struct parser {
         if (r.has("groups")) c.groups = static_cast<std::uint32_t>(r.at("groups").as_count());
         if (c.groups == 0 || c.in_shape[0] % c.groups || c.out_channels % c.groups || c.out_channels == 0)
             r.fail("expected out_channels >= 1 and groups >= 1 dividing both the input channels (" +
-                   std::to_string(c.in_shape[0]) + ") and out_channels (" + std::to_string(c.out_channels) + ")");
+                   std::to_string(c.in_shape[0]) + ") and out_channels (" + std::to_string(c.out_channels) +
+                   ")");
         if (c.out_h() == 0 || c.out_w() == 0) r.at("kernel").fail("the kernel does not fit the padded input");
         return c;
     }
 
     connectivity parse_connectivity(const json_reader& r) const {
-        r.only_keys({"rule", "p", "n", "autapses", "multapses", "sources", "targets", "file", "sources_dataset",
-                     "targets_dataset", "in_shape", "out_channels", "kernel", "stride", "padding", "dilation", "groups"});
+        r.only_keys({"rule", "p", "n", "autapses", "multapses", "sources", "targets", "file",
+                     "sources_dataset", "targets_dataset", "in_shape", "out_channels", "kernel", "stride",
+                     "padding", "dilation", "groups"});
         connectivity c;
         const auto rule = r.at("rule").as_string();
         using k = connectivity::kind;
-        if (rule == "all_to_all") c.type = k::all_to_all;
-        else if (rule == "one_to_one") c.type = k::one_to_one;
-        else if (rule == "fixed_probability") c.type = k::fixed_probability;
-        else if (rule == "fixed_indegree") c.type = k::fixed_indegree;
-        else if (rule == "fixed_outdegree") c.type = k::fixed_outdegree;
-        else if (rule == "list") c.type = k::list;
-        else if (rule == "hdf5") c.type = k::hdf5;
-        else if (rule == "conv2d") c.type = k::conv2d;
+        if (rule == "all_to_all")
+            c.type = k::all_to_all;
+        else if (rule == "one_to_one")
+            c.type = k::one_to_one;
+        else if (rule == "fixed_probability")
+            c.type = k::fixed_probability;
+        else if (rule == "fixed_indegree")
+            c.type = k::fixed_indegree;
+        else if (rule == "fixed_outdegree")
+            c.type = k::fixed_outdegree;
+        else if (rule == "list")
+            c.type = k::list;
+        else if (rule == "hdf5")
+            c.type = k::hdf5;
+        else if (rule == "conv2d")
+            c.type = k::conv2d;
         else
             r.at("rule").fail("unknown connectivity rule '" + rule +
                               "' (expected all_to_all, one_to_one, fixed_probability, fixed_indegree, "
@@ -235,7 +254,8 @@ struct parser {
         if (c.type == k::conv2d) c.conv = parse_conv2d(r);
         if (c.type == k::fixed_probability) {
             c.p = r.at("p").as_number();
-            if (c.p < 0 || c.p > 1) r.at("p").fail("expected a probability in [0, 1], got " + r.at("p").json().dump());
+            if (c.p < 0 || c.p > 1)
+                r.at("p").fail("expected a probability in [0, 1], got " + r.at("p").json().dump());
         }
         if (c.type == k::fixed_indegree || c.type == k::fixed_outdegree)
             c.n = static_cast<std::uint32_t>(r.at("n").as_count());
@@ -246,8 +266,8 @@ struct parser {
             s.expect_array();
             t.expect_array();
             if (s.size() != t.size())
-                r.fail("expected 'sources' and 'targets' of the same length, got " + std::to_string(s.size()) +
-                       " and " + std::to_string(t.size()));
+                r.fail("expected 'sources' and 'targets' of the same length, got " +
+                       std::to_string(s.size()) + " and " + std::to_string(t.size()));
             for (std::size_t i = 0; i < s.size(); ++i) {
                 c.sources.push_back(static_cast<std::uint32_t>(s[i].as_count()));
                 c.targets.push_back(static_cast<std::uint32_t>(t[i].as_count()));
@@ -263,19 +283,23 @@ struct parser {
 
     // The target's receptor decides the weight unit, so the target population is looked up here.
     projection parse_projection(const json_reader& r, const std::vector<population>& pops) const {
-        r.only_keys({"name", "source", "target", "receptor", "connectivity", "weight", "delay", "plasticity"});
+        r.only_keys(
+            {"name", "source", "target", "receptor", "connectivity", "weight", "delay", "plasticity"});
         projection p;
         p.source = r.at("source").as_string();
         p.target = r.at("target").as_string();
         p.name = r.string_or("name", p.source + "->" + p.target);
         const population* tgt = &find_target(r.at("target"), pops, p.target);
         const auto& m = model_of(r.at("target"), tgt->model);
-        if (m.receptors().empty()) r.at("target").fail("population '" + p.target + "' (model " + tgt->model + ") takes no synaptic input");
+        if (m.receptors().empty())
+            r.at("target").fail("population '" + p.target + "' (model " + tgt->model +
+                                ") takes no synaptic input");
         p.receptor = r.string_or("receptor", std::string(m.receptors()[0].name));
         const auto ri = m.receptor_index(p.receptor);
         if (ri < 0) {
-            r.at("receptor").fail("unknown receptor '" + p.receptor + "' of model " + tgt->model + " (receptors: " +
-                                  join_names(m.receptors()) + ")");
+            r.at("receptor")
+                .fail("unknown receptor '" + p.receptor + "' of model " + tgt->model +
+                      " (receptors: " + join_names(m.receptors()) + ")");
         }
         p.conn = parse_connectivity(r.at("connectivity"));
         p.weight = value(r.at("weight"), m.receptors()[static_cast<std::size_t>(ri)].weight_unit);
@@ -331,10 +355,12 @@ struct parser {
         const auto& m = model_of(r.at("target"), tgt->model);
         if (type == "poisson") {
             in.type = input::kind::poisson;
-            if (m.receptors().empty()) r.at("target").fail("population '" + in.target + "' takes no synaptic input");
+            if (m.receptors().empty())
+                r.at("target").fail("population '" + in.target + "' takes no synaptic input");
             in.receptor = r.string_or("receptor", std::string(m.receptors()[0].name));
             const auto ri = m.receptor_index(in.receptor);
-            if (ri < 0) r.at("receptor").fail("unknown receptor '" + in.receptor + "' of model " + tgt->model);
+            if (ri < 0)
+                r.at("receptor").fail("unknown receptor '" + in.receptor + "' of model " + tgt->model);
             if (r.has("rates_from")) {
                 if (r.has("rate")) r.at("rate").fail("give either rate or rates_from, not both");
                 in.rates_from = parse_image_rates(r.at("rates_from"));
@@ -354,7 +380,8 @@ struct parser {
                     e.expect_array();
                     if (e.size() != 2) e.fail("expected [time, amplitude]");
                     in.steps.emplace_back(e[0].as_quantity("ms"), e[1].as_quantity("pA"));
-                    if (i > 0 && in.steps[i].first <= in.steps[i - 1].first) e.fail("expected step times in increasing order");
+                    if (i > 0 && in.steps[i].first <= in.steps[i - 1].first)
+                        e.fail("expected step times in increasing order");
                 }
             }
         } else {
@@ -390,14 +417,19 @@ struct parser {
                 for (std::size_t k = 0; k < v.size(); ++k) sr.variables.push_back(v[k].as_string());
                 if (e.has("neurons")) sr.neurons = selection(e.at("neurons"));
                 sr.interval_ms = e.quantity_or("interval", "ms", 0.0);
-                if (sr.interval_ms < 0) e.at("interval").fail("expected an interval >= 0 ms");
+                if (e.has("interval") && !(sr.interval_ms > 0))
+                    e.at("interval")
+                        .fail(
+                            "expected an interval > 0 ms (leave 'interval' out to sample every step), got " +
+                            e.at("interval").json().dump());
                 d.state_recorders.push_back(std::move(sr));
             }
         }
     }
 
     network_description parse(const json_reader& root) const {
-        root.only_keys({"name", "description", "simulation", "populations", "projections", "inputs", "record"});
+        root.only_keys(
+            {"name", "description", "simulation", "populations", "projections", "inputs", "record"});
         network_description d;
         d.name = root.string_or("name", "network");
         d.description = root.string_or("description", "");
@@ -405,9 +437,11 @@ struct parser {
             auto s = root.at("simulation");
             s.only_keys({"dt", "duration", "seed", "threads"});
             d.sim.dt_ms = s.quantity_or("dt", "ms", d.sim.dt_ms);
-            if (!(d.sim.dt_ms > 0) || d.sim.dt_ms > 100) s.at("dt").fail("expected a time step in (0, 100] ms");
+            if (!(d.sim.dt_ms >= min_dt_ms && d.sim.dt_ms <= max_dt_ms))
+                s.at("dt").fail("expected a time step in [0.0001, 100] ms, got " + s.at("dt").json().dump());
             d.sim.duration_ms = s.quantity_or("duration", "ms", d.sim.duration_ms);
-            if (d.sim.duration_ms < 0) s.at("duration").fail("expected a duration >= 0 ms");
+            if (auto problem = duration_problem(d.sim.duration_ms, d.sim.dt_ms); !problem.empty())
+                s.at("duration").fail(problem);
             if (s.has("seed")) d.sim.seed = s.at("seed").as_count(UINT64_MAX >> 11);
             if (s.has("threads")) d.sim.threads = static_cast<unsigned>(s.at("threads").as_count(1024));
             if (d.sim.threads == 0) s.at("threads").fail("expected threads >= 1");
@@ -419,7 +453,8 @@ struct parser {
         if (root.has("projections")) {
             auto pr = root.at("projections");
             pr.expect_array();
-            for (std::size_t i = 0; i < pr.size(); ++i) d.projections.push_back(parse_projection(pr[i], d.populations));
+            for (std::size_t i = 0; i < pr.size(); ++i)
+                d.projections.push_back(parse_projection(pr[i], d.populations));
         }
         if (root.has("inputs")) {
             auto in = root.at("inputs");
@@ -428,6 +463,63 @@ struct parser {
         }
         if (root.has("record")) parse_record(root.at("record"), d);
         return d;
+    }
+};
+
+// The JSON path of the value at which parsing stopped: a SAX pass that only follows keys and array indices
+// (nlohmann reports a number out of double range, such as 1e999, without a position).
+class path_finder {
+  public:
+    using json = nlohmann::json;
+    std::size_t byte = 0;
+    std::string token;
+
+    std::string path() const {
+        std::string p;
+        for (const auto& l : stack_)
+            p += l.array ? "[" + std::to_string(l.index) + "]" : (p.empty() ? "" : ".") + l.key;
+        return p.empty() ? "(top level)" : p;
+    }
+    bool null() { return value(); }
+    bool boolean(bool) { return value(); }
+    bool number_integer(json::number_integer_t) { return value(); }
+    bool number_unsigned(json::number_unsigned_t) { return value(); }
+    bool number_float(json::number_float_t, const std::string&) { return value(); }
+    bool string(std::string&) { return value(); }
+    bool binary(json::binary_t&) { return value(); }
+    bool start_object(std::size_t) { return push(false); }
+    bool key(std::string& k) {
+        stack_.back().key = k;
+        return true;
+    }
+    bool end_object() { return pop(); }
+    bool start_array(std::size_t) { return push(true); }
+    bool end_array() { return pop(); }
+    bool parse_error(std::size_t position, const std::string& last_token,
+                     const nlohmann::detail::exception&) {
+        byte = position;
+        token = last_token;
+        return false;
+    }
+
+  private:
+    struct level {
+        bool array;
+        std::size_t index;
+        std::string key;
+    };
+    std::vector<level> stack_;
+    bool value() {
+        if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
+        return true;
+    }
+    bool push(bool array) {
+        stack_.push_back({array, 0, ""});
+        return true;
+    }
+    bool pop() {
+        stack_.pop_back();
+        return value();
     }
 };
 
@@ -445,8 +537,8 @@ std::string line_col(std::string_view text, std::size_t byte) {
 }
 } // namespace
 
-network_description parse_config(std::string_view text, const std::string& file_label, const model_registry& models,
-                                 const std::string& base_dir) {
+network_description parse_config(std::string_view text, const std::string& file_label,
+                                 const model_registry& models, const std::string& base_dir) {
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(text.begin(), text.end());
@@ -454,6 +546,11 @@ network_description parse_config(std::string_view text, const std::string& file_
         std::string what = e.what();
         if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
         throw input_error(file_label, line_col(text, e.byte == 0 ? 0 : e.byte - 1), "invalid JSON: " + what);
+    } catch (const nlohmann::json::out_of_range&) { // a number beyond the range of a double
+        path_finder f;
+        nlohmann::json::sax_parse(text.begin(), text.end(), &f);
+        throw input_error(file_label, f.path() + " (" + line_col(text, f.byte == 0 ? 0 : f.byte - 1) + ")",
+                          "the number " + f.token + " is out of the range of a double (about 1.8e308)");
     }
     parser p{models, base_dir};
     auto d = p.parse(json_reader(j, file_label, ""));

@@ -10,16 +10,20 @@ using nlohmann::json;
 
 json value_json(const value_spec& s) {
     switch (s.type) {
-    case value_spec::kind::constant: return s.value;
-    case value_spec::kind::uniform: return {{"uniform", {{"low", s.low}, {"high", s.high}}}};
+    case value_spec::kind::constant:
+        return s.value;
+    case value_spec::kind::uniform:
+        return {{"uniform", {{"low", s.low}, {"high", s.high}}}};
     case value_spec::kind::normal: {
         json n = {{"mean", s.mean}, {"std", s.std}};
         if (s.min) n["min"] = *s.min;
         if (s.max) n["max"] = *s.max;
         return {{"normal", n}};
     }
-    case value_spec::kind::list: return {{"values", s.values}};
-    case value_spec::kind::hdf5: return {{"hdf5", {{"file", s.file}, {"dataset", s.dataset}}}};
+    case value_spec::kind::list:
+        return {{"values", s.values}};
+    case value_spec::kind::hdf5:
+        return {{"hdf5", {{"file", s.file}, {"dataset", s.dataset}}}};
     }
     return nullptr;
 }
@@ -31,14 +35,22 @@ json selection_json(const neuron_selection& s) {
 
 const char* rule_name(connectivity::kind k) {
     switch (k) {
-    case connectivity::kind::all_to_all: return "all_to_all";
-    case connectivity::kind::one_to_one: return "one_to_one";
-    case connectivity::kind::fixed_probability: return "fixed_probability";
-    case connectivity::kind::fixed_indegree: return "fixed_indegree";
-    case connectivity::kind::fixed_outdegree: return "fixed_outdegree";
-    case connectivity::kind::list: return "list";
-    case connectivity::kind::hdf5: return "hdf5";
-    case connectivity::kind::conv2d: return "conv2d";
+    case connectivity::kind::all_to_all:
+        return "all_to_all";
+    case connectivity::kind::one_to_one:
+        return "one_to_one";
+    case connectivity::kind::fixed_probability:
+        return "fixed_probability";
+    case connectivity::kind::fixed_indegree:
+        return "fixed_indegree";
+    case connectivity::kind::fixed_outdegree:
+        return "fixed_outdegree";
+    case connectivity::kind::list:
+        return "list";
+    case connectivity::kind::hdf5:
+        return "hdf5";
+    case connectivity::kind::conv2d:
+        return "conv2d";
     }
     return "";
 }
@@ -88,9 +100,12 @@ json population_json(const population& p) {
 }
 
 json projection_json(const projection& p) {
-    json j = {{"name", p.name},       {"source", p.source},
-              {"target", p.target},   {"receptor", p.receptor},
-              {"connectivity", connectivity_json(p.conn)}, {"weight", value_json(p.weight)},
+    json j = {{"name", p.name},
+              {"source", p.source},
+              {"target", p.target},
+              {"receptor", p.receptor},
+              {"connectivity", connectivity_json(p.conn)},
+              {"weight", value_json(p.weight)},
               {"delay", value_json(p.delay)}};
     if (p.plasticity) {
         j["plasticity"] = {{"rule", p.plasticity->rule}, {"params", json::object()}};
@@ -102,7 +117,10 @@ json projection_json(const projection& p) {
 }
 
 json input_json(const input& in) {
-    json j = {{"name", in.name}, {"target", in.target}, {"neurons", selection_json(in.neurons)}, {"start", in.start_ms}};
+    json j = {{"name", in.name},
+              {"target", in.target},
+              {"neurons", selection_json(in.neurons)},
+              {"start", in.start_ms}};
     if (in.stop_ms) j["stop"] = *in.stop_ms;
     if (in.type == input::kind::poisson) {
         j["type"] = "poisson";
@@ -132,7 +150,10 @@ std::string to_json(const network_description& d) {
     json j;
     j["name"] = d.name;
     if (!d.description.empty()) j["description"] = d.description;
-    j["simulation"] = {{"dt", d.sim.dt_ms}, {"duration", d.sim.duration_ms}, {"seed", d.sim.seed}, {"threads", d.sim.threads}};
+    j["simulation"] = {{"dt", d.sim.dt_ms},
+                       {"duration", d.sim.duration_ms},
+                       {"seed", d.sim.seed},
+                       {"threads", d.sim.threads}};
     j["populations"] = json::array();
     for (const auto& p : d.populations) j["populations"].push_back(population_json(p));
     j["projections"] = json::array();
@@ -142,11 +163,12 @@ std::string to_json(const network_description& d) {
     json rec = {{"spikes", json::array()}, {"state", json::array()}};
     for (const auto& r : d.spike_recorders)
         rec["spikes"].push_back({{"population", r.population}, {"neurons", selection_json(r.neurons)}});
-    for (const auto& r : d.state_recorders)
-        rec["state"].push_back({{"population", r.population},
-                                {"variables", r.variables},
-                                {"neurons", selection_json(r.neurons)},
-                                {"interval", r.interval_ms}});
+    for (const auto& r : d.state_recorders) {
+        json e = {
+            {"population", r.population}, {"variables", r.variables}, {"neurons", selection_json(r.neurons)}};
+        if (r.interval_ms > 0) e["interval"] = r.interval_ms; // 0: every step, which is the default
+        rec["state"].push_back(e);
+    }
     j["record"] = rec;
     return j.dump(2) + "\n";
 }

@@ -178,7 +178,8 @@ void simulation::impl::one_step() {
 simulation::~simulation() = default;
 
 void simulation::run(double duration_ms, const std::function<void(double)>& progress) {
-    if (duration_ms < 0) throw input_error(p_->desc.source_file, "duration", "expected a duration >= 0 ms");
+    if (auto problem = duration_problem(duration_ms, p_->dt); !problem.empty())
+        throw input_error(p_->desc.source_file, "duration", problem);
     const std::int64_t n = to_steps(duration_ms, p_->dt);
     const std::int64_t report_every = std::max<std::int64_t>(1, n / 200);
     for (std::int64_t k = 0; k < n; ++k) {

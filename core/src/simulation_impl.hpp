@@ -73,8 +73,12 @@ struct update_task {
     std::uint32_t begin, end;
 };
 
+// Saturates instead of overflowing: a time of 1e20 ms (an input's stop, say) is "never", not a negative step.
 inline std::int64_t to_steps(double ms, double dt) {
-    return static_cast<std::int64_t>(std::llround(ms / dt));
+    const double steps = ms / dt;
+    if (!(steps < 9.2e18)) return INT64_MAX;
+    if (!(steps > -9.2e18)) return INT64_MIN;
+    return static_cast<std::int64_t>(std::llround(steps));
 }
 
 // Distinct synaptic weights, numbered in order of first appearance, as long as their indices fit in the

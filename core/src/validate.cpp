@@ -1,6 +1,9 @@
 // Checks across sections of a description, against the model tables. Messages carry the JSON path the
 // value came from, so they read the same whether the description came from a file or from code.
 #include <cmath>
+#include <cstdio>
+#include <optional>
+#include <utility>
 
 #include "config_reward.hpp"
 #include "spikekit/core/config.hpp"
@@ -132,15 +135,63 @@ struct checker {
                     fail(w + ".weight",
                          "model " + tgt.model + " takes whole-number weights (integer arithmetic)");
             }
-            const auto& dl = p.delay;
-            const double min_delay = dl.type == value_spec::kind::constant  ? dl.value
-                                     : dl.type == value_spec::kind::uniform ? dl.low
-                                     : dl.type == value_spec::kind::normal  ? dl.min.value_or(-1.0)
-                                                                            : d.sim.dt_ms;
-            if (min_delay < d.sim.dt_ms - 1e-9 * d.sim.dt_ms)
-                fail(w + ".delay", "expected delays >= dt (" + std::to_string(d.sim.dt_ms) +
-                                       " ms); a normal distribution needs 'min' >= dt");
+            for (const auto& [key, v] : {std::pair{".weight", &p.weight}, std::pair{".delay", &p.delay}}) {
+                if (const auto n = synapse_count(p, src, tgt))
+                    per_item(w + key, *v, *n, "synapse");
+                else if (v->type == value_spec::kind::list && c.type != k::conv2d) // conv2d: the kernel
+                    fail(w + key,
+                         "a list of values needs a rule with a known number of synapses (all_to_all, "
+                         "one_to_one, fixed_indegree, fixed_outdegree, list); use an hdf5 dataset");
+            }
+            delay(w + ".delay", p.delay);
         }
+    }
+
+    // The number of synapses a rule makes when the description alone fixes it.
+    static std::optional<std::uint64_t> synapse_count(const projection& p, const population& src,
+                                                      const population& tgt) {
+        using k = connectivity::kind;
+        const bool self = &src == &tgt && !p.conn.autapses;
+        switch (p.conn.type) {
+        case k::all_to_all:
+            return std::uint64_t{src.size} * tgt.size - (self ? src.size : 0);
+        case k::one_to_one:
+            return src.size;
+        case k::fixed_indegree:
+            return std::uint64_t{p.conn.n} * tgt.size;
+        case k::fixed_outdegree:
+            return std::uint64_t{p.conn.n} * src.size;
+        case k::list:
+            return p.conn.sources.size();
+        default:
+            return std::nullopt;
+        }
+    }
+
+    // Delays shorter than one step cannot be delivered: the message says which bound of the spec is short.
+    void delay(const std::string& where, const value_spec& dl) const {
+        const double dt = d.sim.dt_ms, tolerance = 1e-9 * dt;
+        auto short_of = [&](double v) { return v < dt - tolerance; };
+        const std::string step = " is below the time step dt = " + number(dt) + " ms: expected delays >= dt";
+        using k = value_spec::kind;
+        if (dl.type == k::constant && short_of(dl.value))
+            fail(where, "a delay of " + number(dl.value) + " ms" + step);
+        if (dl.type == k::uniform && short_of(dl.low))
+            fail(where + ".uniform.low", "the lowest delay " + number(dl.low) + " ms" + step);
+        if (dl.type == k::normal && (!dl.min || short_of(*dl.min)))
+            fail(where + ".normal",
+                 dl.min ? "'min' = " + number(*dl.min) + " ms" + step
+                        : "a normal distribution of delays needs 'min' >= dt (" + number(dt) + " ms)");
+        for (std::size_t i = 0; i < dl.values.size(); ++i)
+            if (short_of(dl.values[i]))
+                fail(where + ".values[" + std::to_string(i) + "]",
+                     "a delay of " + number(dl.values[i]) + " ms" + step);
+    }
+
+    static std::string number(double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", v);
+        return buf;
     }
 
     // A convolution's populations must have its shapes; its weight is the shared kernel and its delay one
@@ -206,6 +257,10 @@ struct checker {
             const auto& p = pop(w + ".population", r.population);
             selection(w + ".neurons", r.neurons, p);
             const auto& m = model(w + ".population", p);
+            if (r.interval_ms != 0 && r.interval_ms < d.sim.dt_ms * (1 - 1e-9))
+                fail(w + ".interval", "an interval of " + number(r.interval_ms) +
+                                          " ms is shorter than the time step dt = " + number(d.sim.dt_ms) +
+                                          " ms");
             for (std::size_t v = 0; v < r.variables.size(); ++v)
                 if (m.state_index(r.variables[v]) < 0)
                     fail(w + ".variables[" + std::to_string(v) + "]",
@@ -215,7 +270,26 @@ struct checker {
 };
 } // namespace
 
+std::string duration_problem(double duration_ms, double dt_ms) {
+    if (!(duration_ms >= 0)) return "expected a duration >= 0 ms";
+    if (duration_ms / dt_ms > max_run_steps) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      "%g ms is %.3g steps of dt = %g ms: expected at most 2^53 (%.3g) steps", duration_ms,
+                      duration_ms / dt_ms, dt_ms, max_run_steps);
+        return buf;
+    }
+    return "";
+}
+
 void validate(const network_description& d, const model_registry& models) {
+    if (!(d.sim.dt_ms >= min_dt_ms && d.sim.dt_ms <= max_dt_ms))
+        throw input_error(d.source_file, "simulation.dt",
+                          "expected a time step in [" + checker::number(min_dt_ms) + ", " +
+                              checker::number(max_dt_ms) + "] ms, got " + checker::number(d.sim.dt_ms) +
+                              " ms");
+    if (auto problem = duration_problem(d.sim.duration_ms, d.sim.dt_ms); !problem.empty())
+        throw input_error(d.source_file, "simulation.duration", problem);
     checker c{d, models};
     c.populations();
     c.projections();

@@ -46,20 +46,26 @@ bool from_plugin(const std::string& plugin, stream_info& info) {
 bool prophesee_geometry(const std::vector<std::string>& header, stream_info& info) {
     unsigned w = 0, h = 0;
     std::string plugin;
+    bool found = false; // the first geometry or format line decides; the loop goes on for the other keys
     for (const auto& raw : header) {
         const std::string line = trim(raw);
         const auto sp = line.find(' ');
         const std::string key = line.substr(0, sp),
                           value = sp == std::string::npos ? "" : trim(line.substr(sp + 1));
-        if (key == "geometry" && std::sscanf(value.c_str(), "%ux%u", &w, &h) == 2 && set_size(info, w, h))
-            return true;
-        if (key == "format" && from_format_line(value, info)) return true;
+        unsigned gw = 0, gh = 0;
+        if (!found && key == "geometry" && std::sscanf(value.c_str(), "%ux%u", &gw, &gh) == 2)
+            found = set_size(info, gw, gh);
+        if (!found && key == "format") found = from_format_line(value, info);
         if (key == "Width") std::sscanf(value.c_str(), "%u", &w);
         if (key == "Height") std::sscanf(value.c_str(), "%u", &h);
         if (key == "plugin_name") plugin = value;
         if (key == "camera_integrator_name" || key == "plugin_name") info.camera = value;
+        long long offset = 0;
+        if (key == "time_offset_us" && std::sscanf(value.c_str(), "%lld", &offset) == 1 && offset >= 0 &&
+            offset < (1LL << 62))
+            info.time_offset_us = offset;
     }
-    if (set_size(info, w, h)) return true;
+    if (found || set_size(info, w, h)) return true;
     return from_plugin(plugin, info);
 }
 

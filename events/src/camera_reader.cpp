@@ -213,6 +213,8 @@ std::size_t event_reader::decode_into(std::span<dvs_event> out) {
         if (src_->eof()) break;
         src_->fill(std::max(st.need, src_->size() + 1));
     }
+    if (info_.time_offset_us != 0)
+        for (std::size_t i = 0; i < n; ++i) out[i].t_us += info_.time_offset_us;
     return n;
 }
 

@@ -16,14 +16,17 @@ template <class Word>
 class raw_sink : public event_sink {
   public:
     raw_sink(const std::string& path, const char* evt, const char* format, std::uint16_t width,
-             std::uint16_t height)
+             std::uint16_t height, std::int64_t time_offset_us)
         : path_(path) {
         f_ = std::fopen(path.c_str(), "wb");
         if (!f_) throw runtime_error(path + ": cannot create: " + std::strerror(errno));
         const std::string w = std::to_string(width), h = std::to_string(height);
-        const std::string header = std::string("% evt ") + evt + "\n% format " + format + ";height=" + h +
-                                   ";width=" + w + "\n% geometry " + w + "x" + h +
-                                   "\n% integrator_name spikekit\n% end\n";
+        const std::string header =
+            std::string("% evt ") + evt + "\n% format " + format + ";height=" + h + ";width=" + w +
+            "\n% geometry " + w + "x" + h + "\n% integrator_name spikekit\n" +
+            (time_offset_us != 0 ? "% time_offset_us " + std::to_string(time_offset_us) + "\n"
+                                 : std::string()) +
+            "% end\n";
         write_bytes(header.data(), header.size());
         words_.reserve(capacity);
     }
@@ -63,8 +66,8 @@ class raw_sink : public event_sink {
 // EVT 2.0: a TIME_HIGH word whenever bits 33..6 of the time change and one CD word per event.
 class evt2_sink final : public raw_sink<std::uint32_t> {
   public:
-    evt2_sink(const std::string& path, std::uint16_t width, std::uint16_t height)
-        : raw_sink(path, "2.0", "EVT2", width, height) {}
+    evt2_sink(const std::string& path, std::uint16_t width, std::uint16_t height, std::int64_t time_offset_us)
+        : raw_sink(path, "2.0", "EVT2", width, height, time_offset_us) {}
 
     void write(std::span<const dvs_event> events) override {
         for (const auto& e : events) {
@@ -91,8 +94,8 @@ class evt2_sink final : public raw_sink<std::uint32_t> {
 // readers start at, are bridged by intermediate TIME_HIGH words 2047 units apart.
 class evt3_sink final : public raw_sink<std::uint16_t> {
   public:
-    evt3_sink(const std::string& path, std::uint16_t width, std::uint16_t height)
-        : raw_sink(path, "3.0", "EVT3", width, height) {}
+    evt3_sink(const std::string& path, std::uint16_t width, std::uint16_t height, std::int64_t time_offset_us)
+        : raw_sink(path, "3.0", "EVT3", width, height, time_offset_us) {}
 
     void write(std::span<const dvs_event> events) override {
         for (const auto& e : events) {
@@ -130,24 +133,24 @@ class evt3_sink final : public raw_sink<std::uint16_t> {
 
 } // namespace
 
-std::unique_ptr<event_sink> make_evt2_sink(const std::string& path, std::uint16_t width,
-                                           std::uint16_t height) {
-    return std::make_unique<evt2_sink>(path, width, height);
+std::unique_ptr<event_sink> make_evt2_sink(const std::string& path, std::uint16_t width, std::uint16_t height,
+                                           std::int64_t time_offset_us) {
+    return std::make_unique<evt2_sink>(path, width, height, time_offset_us);
 }
 
-std::unique_ptr<event_sink> make_evt3_sink(const std::string& path, std::uint16_t width,
-                                           std::uint16_t height) {
-    return std::make_unique<evt3_sink>(path, width, height);
+std::unique_ptr<event_sink> make_evt3_sink(const std::string& path, std::uint16_t width, std::uint16_t height,
+                                           std::int64_t time_offset_us) {
+    return std::make_unique<evt3_sink>(path, width, height, time_offset_us);
 }
 
 event_writer::event_writer(const std::string& path, format fmt, std::uint16_t width, std::uint16_t height,
-                           const std::string& source_format)
+                           const std::string& source_format, std::int64_t time_offset_us)
     : path_(path), width_(width), height_(height) {
     if (fmt == format::evt2 || fmt == format::evt3) {
         if (width > 2048 || height > 2048)
             throw input_error(path, "", "EVT 2.0 and 3.0 addresses hold at most 2048x2048 pixels");
-        sink_ =
-            fmt == format::evt2 ? make_evt2_sink(path, width, height) : make_evt3_sink(path, width, height);
+        sink_ = fmt == format::evt2 ? make_evt2_sink(path, width, height, time_offset_us)
+                                    : make_evt3_sink(path, width, height, time_offset_us);
         max_t_ = (std::int64_t{1} << 34) - 1;
     } else if (fmt == format::hdf5) {
         sink_ = make_hdf5_sink(path, width, height, source_format);
@@ -185,11 +188,11 @@ void event_writer::reject(const dvs_event& e, std::uint64_t index) const {
                               std::to_string(width_) + "x" + std::to_string(height_) + " sensor");
     if (e.t_us < last_t_ || e.t_us < 0)
         throw input_error(path_, where, "time " + t + " us is negative or before the previous event");
-    throw input_error(path_, where,
-                      "time " + t +
-                          " us does not fit the 34-bit timestamps written to EVT 2.0/3.0 files (times "
-                          "from the epoch, as in AEDAT 4, need rebasing: spikekit events convert "
-                          "--rebase-time)");
+    throw input_error(
+        path_, where,
+        "time " + t +
+            " us does not fit the 34-bit timestamps written to EVT 2.0/3.0 files (4.8 h from the "
+            "first event: cut the recording with --from/--to)");
 }
 
 void event_writer::close() {

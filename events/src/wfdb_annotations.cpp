@@ -65,7 +65,8 @@ void apply_modifier(unsigned a, unsigned i, word_reader& r, annotation& last, st
 
 } // namespace
 
-std::vector<annotation> parse_mit_annotations(std::span<const std::uint8_t> bytes, const std::string& file) {
+std::vector<annotation> parse_mit_annotations(std::span<const std::uint8_t> bytes, const std::string& file,
+                                              std::int64_t record_samples) {
     std::vector<annotation> out;
     word_reader r(bytes, file);
     std::int64_t t = 0;
@@ -101,6 +102,9 @@ std::vector<annotation> parse_mit_annotations(std::span<const std::uint8_t> byte
         if (!out.empty() && t < out.back().sample)
             r.fail(at, "annotation time " + std::to_string(t) + " is before the previous one (" +
                            std::to_string(out.back().sample) + ")");
+        if (record_samples > 0 && t >= record_samples)
+            r.fail(at, "annotation at sample " + std::to_string(t) + " is past the end of the record (" +
+                           std::to_string(record_samples) + " samples)");
         annotation ann;
         ann.sample = t;
         ann.code = static_cast<std::uint8_t>(a);
@@ -112,9 +116,9 @@ std::vector<annotation> parse_mit_annotations(std::span<const std::uint8_t> byte
     return out;
 }
 
-std::vector<annotation> read_annotations(const std::string& path) {
+std::vector<annotation> read_annotations(const std::string& path, std::int64_t record_samples) {
     const auto bytes = detail::read_file_bytes(path, "annotation file");
-    return parse_mit_annotations(bytes, path);
+    return parse_mit_annotations(bytes, path, record_samples);
 }
 
 const char* annotation_symbol(std::uint8_t code) {

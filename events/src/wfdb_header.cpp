@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <string_view>
 
@@ -210,8 +211,16 @@ wfdb_header parse_wfdb_header(std::string_view text, const std::string& file) {
 
 wfdb_header read_wfdb_header(const std::string& path) {
     const auto bytes = detail::read_file_bytes(path, "WFDB header");
-    return parse_wfdb_header(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                             path);
+    auto h =
+        parse_wfdb_header(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path);
+    // The record line names the record; a header copied or renamed without editing it describes another
+    // record (and its signal files may be another record's).
+    const auto stem = std::filesystem::path(path).stem().string();
+    if (h.record != stem)
+        throw input_error(path, "line 1",
+                          "the record line names record '" + h.record + "', but the file is " + stem +
+                              ".hea (rename the file or edit the record line)");
+    return h;
 }
 
 } // namespace spikekit::events

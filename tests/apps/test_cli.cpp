@@ -13,10 +13,13 @@ const std::string bin = SPIKEKIT_BIN;
 TEST_CASE("spikekit run prints a JSON summary with the documented keys and writes the output") {
     temp_dir dir("cli_run");
     const auto out = dir.file("cuba.h5");
-    auto r = run_command(bin + " run " + source_path("examples/cuba.json") + " --duration 200 --json --quiet --out " + out, false);
+    auto r = run_command(bin + " run " + source_path("examples/cuba.json") +
+                             " --duration 200 --json --quiet --out " + out,
+                         false);
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
-    for (const char* k : {"neurons", "synapses", "spikes", "mean_rate_hz", "populations", "sim_ms", "build_s", "run_s"})
+    for (const char* k :
+         {"neurons", "synapses", "spikes", "mean_rate_hz", "populations", "sim_ms", "build_s", "run_s"})
         CHECK(j.contains(k));
     CHECK(j["neurons"] == 4000);
     CHECK(j["sim_ms"].get<double>() == doctest::Approx(200.0));
@@ -27,7 +30,9 @@ TEST_CASE("spikekit run prints a JSON summary with the documented keys and write
 
 TEST_CASE("spikekit run: seed and threads options change what they should") {
     auto run = [](const std::string& extra) {
-        auto r = run_command(bin + " run " + source_path("examples/cuba.json") + " --duration 100 --json --quiet --no-output " + extra, false);
+        auto r = run_command(bin + " run " + source_path("examples/cuba.json") +
+                                 " --duration 100 --json --quiet --no-output " + extra,
+                             false);
         REQUIRE(r.exit_code == 0);
         return nlohmann::json::parse(r.out)["spikes"].get<long>();
     };
@@ -47,10 +52,13 @@ TEST_CASE("help on every verb, exit code 0") {
 TEST_CASE("bad input exits with code 2 and a message naming the file and the position") {
     temp_dir dir("cli_bad");
     SUBCASE("bad config value") {
-        const auto f = dir.write("bad.json", R"({"populations": [{"name": "a", "size": 10, "model": "lif_exp", "params": {"tau_m": -1}}]})");
+        const auto f = dir.write(
+            "bad.json",
+            R"({"populations": [{"name": "a", "size": 10, "model": "lif_exp", "params": {"tau_m": -1}}]})");
         auto r = run_command(bin + " run " + f);
         CHECK(r.exit_code == 2);
-        CHECK(r.out.find(f + ": populations[0].params.tau_m: expected a value > 0 ms, got -1") != std::string::npos);
+        CHECK(r.out.find(f + ": populations[0].params.tau_m: expected a value > 0 ms, got -1") !=
+              std::string::npos);
     }
     SUBCASE("truncated config") {
         const auto f = dir.write("trunc.json", R"({"populations": [{"name": "a", "si)");
@@ -69,24 +77,64 @@ TEST_CASE("bad input exits with code 2 and a message naming the file and the pos
         CHECK(r.exit_code == 2);
     }
     SUBCASE("unknown option, bad number, unknown verb") {
-        CHECK(run_command(bin + " run " + source_path("examples/cuba.json") + " --frobnicate").exit_code == 2);
-        CHECK(run_command(bin + " run " + source_path("examples/cuba.json") + " --threads many").exit_code == 2);
-        CHECK(run_command(bin + " run " + source_path("examples/cuba.json") + " --duration -5").exit_code == 2);
+        CHECK(run_command(bin + " run " + source_path("examples/cuba.json") + " --frobnicate").exit_code ==
+              2);
+        CHECK(run_command(bin + " run " + source_path("examples/cuba.json") + " --threads many").exit_code ==
+              2);
+        CHECK(run_command(bin + " run " + source_path("examples/cuba.json") + " --duration -5").exit_code ==
+              2);
         CHECK(run_command(bin + " fly").exit_code == 2);
         CHECK(run_command(bin).exit_code == 2);
     }
 }
 
-TEST_CASE("an output path that cannot be written is a runtime failure (exit 1) that leaves nothing behind") {
-    auto r = run_command(bin + " run " + source_path("examples/cuba.json") + " --duration 10 --quiet --out /nonexistent/dir/x.h5");
-    CHECK(r.exit_code == 1);
-    CHECK(r.out.find("/nonexistent/dir") != std::string::npos);
+TEST_CASE("an output that cannot be written is refused before the build (exit 2, the path named)") {
+    temp_dir dir("cli_out_checks");
+    const auto cfg = source_path("examples/cuba.json");
+    auto refused = [&](const std::string& opts, const std::string& message) {
+        // --max-memory 1B would refuse the build itself: the output check comes first.
+        const auto r = run_command(bin + " run " + cfg + " --duration 10 --quiet --max-memory 1B " + opts);
+        CAPTURE(opts);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find(message) != std::string::npos);
+        CHECK(r.out.find("needs about") == std::string::npos);
+    };
+    refused("--out /nonexistent/dir/x.h5",
+            "/nonexistent/dir/x.h5: --out: the directory '/nonexistent/dir' does not exist");
+    refused("--out " + dir.path.string(), dir.path.string() + ": --out: is a directory");
+    refused("--out " + dir.path.string() + "/", "--out: is a directory");
+    refused("--out " + cfg, cfg + ": --out: is the input " + cfg);
+    refused("--out ''", "--out expects a file name, got an empty string");
+    const auto file = dir.write("plain.txt", "x");
+    refused("--out " + file + "/x.h5", "is not a directory");
+    refused("--no-output --checkpoint /nonexistent/c.h5",
+            "/nonexistent/c.h5: --checkpoint: the directory '/nonexistent' does not exist");
+    refused("--out " + dir.file("a.h5") + " --checkpoint " + dir.file("a.h5"),
+            "--checkpoint and --out name the same file");
+}
+
+TEST_CASE("durations of more than 2^53 steps and networks beyond the memory limit are refused up front") {
+    const auto cfg = source_path("examples/cuba.json");
+    auto r = run_command(bin + " run " + cfg + " --duration 1e300 --no-output --quiet");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("--duration: 1e+300 ms is") != std::string::npos);
+    r = run_command(bin + " run " + cfg + " --no-output --quiet --max-memory 1MB");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(cfg + ": the network needs about") != std::string::npos);
+    CHECK(r.out.find("more than the 1 MB of --max-memory 1MB") != std::string::npos);
+    r = run_command(bin + " run " + cfg + " --no-output --quiet --max-memory 4ms");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("--max-memory expects a size such as 4GB") != std::string::npos);
+    CHECK(
+        run_command(bin + " run " + cfg + " --duration 10 --no-output --quiet --max-memory 4GB").exit_code ==
+        0);
 }
 
 TEST_CASE("spikekit models lists the models and describes one") {
     auto r = run_command(bin + " models");
     CHECK(r.exit_code == 0);
-    for (const char* m : {"lif_delta", "lif_exp", "lif_cond_exp", "izhikevich", "adex", "lif_int", "if_delta"})
+    for (const char* m :
+         {"lif_delta", "lif_exp", "lif_cond_exp", "izhikevich", "adex", "lif_int", "if_delta"})
         CHECK(r.out.find(m) != std::string::npos);
     auto one = run_command(bin + " models lif_exp --json", false);
     REQUIRE(one.exit_code == 0);
@@ -104,8 +152,8 @@ TEST_CASE("spikekit run --checkpoint then --resume gives the spikes of an uninte
     };
     const auto whole = json_of(bin + " run " + cfg + " --duration 200 --json --quiet --no-output");
     const auto cp = dir.file("cp.h5");
-    const auto first =
-        json_of(bin + " run " + cfg + " --duration 200 --checkpoint-at 70 --checkpoint " + cp + " --json --quiet --no-output");
+    const auto first = json_of(bin + " run " + cfg + " --duration 200 --checkpoint-at 70 --checkpoint " + cp +
+                               " --json --quiet --no-output");
     CHECK(first["spikes"] == whole["spikes"]); // taking a checkpoint does not disturb the run
     const auto resumed = json_of(bin + " run --resume " + cp + " --threads 2 --json --quiet --no-output");
     CHECK(resumed["resumed_at_ms"].get<double>() == doctest::Approx(70.0));
@@ -118,7 +166,8 @@ TEST_CASE("spikekit run --checkpoint then --resume gives the spikes of an uninte
     r = run_command(bin + " run --resume " + dir.write("junk.h5", "junk") + " --quiet --no-output");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("junk.h5") != std::string::npos);
-    r = run_command(bin + " run --resume " + cp + " " + source_path("examples/coba.json") + " --quiet --no-output");
+    r = run_command(bin + " run --resume " + cp + " " + source_path("examples/coba.json") +
+                    " --quiet --no-output");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("another network") != std::string::npos);
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "../support/test_support.hpp"
 #include "onnx_builder.hpp"
@@ -199,4 +200,205 @@ TEST_CASE("a gated max pool cannot be exported and says so") {
     const snn_model m = convert(g, d, o, context(1));
     CHECK_THROWS_WITH_AS(build_network(m, d.x.data(), 0, 4), doctest::Contains("gated spiking max pool"),
                          spikekit::input_error);
+}
+
+namespace {
+
+// Calibration images of shape (c, h, w) with pixels in [0, 1).
+dataset images(int c, int h, int w, std::size_t n) {
+    dataset d;
+    d.source = "synthetic";
+    d.sample = {c, h, w};
+    d.count = n;
+    d.x = values(n * static_cast<std::size_t>(c * h * w), 7);
+    for (auto& v : d.x) v = 0.5f * (v + 1.0f);
+    d.labels.assign(n, 0);
+    return d;
+}
+
+onnx::NodeProto* pool(onnx_builder& b, const char* op, const std::string& in, const std::string& out,
+                      std::initializer_list<long> pads = {}) {
+    auto* n = b.node(op, {in}, out);
+    onnx_builder::attr(n, "kernel_shape", {2, 2});
+    onnx_builder::attr(n, "strides", {2, 2});
+    if (pads.size() != 0) onnx_builder::attr(n, "pads", pads);
+    return n;
+}
+
+// Small models of the shapes the ONNX conformance node tests exercise, on a 1x2x4x4 input: the output name.
+using model_fn = std::function<std::string(onnx_builder&)>;
+const std::vector<std::pair<std::string, model_fn>>& small_models() {
+    static const std::vector<std::pair<std::string, model_fn>> list = {
+        {"relu", [](onnx_builder& b) { return b.node("Relu", {"x"}, "y")->output(0); }},
+        {"relu_relu",
+         [](onnx_builder& b) {
+             b.node("Relu", {"x"}, "r");
+             return b.node("Relu", {"r"}, "y")->output(0);
+         }},
+        {"relu_avgpool",
+         [](onnx_builder& b) {
+             b.node("Relu", {"x"}, "r");
+             return pool(b, "AveragePool", "r", "y")->output(0);
+         }},
+        {"avgpool_relu",
+         [](onnx_builder& b) {
+             pool(b, "AveragePool", "x", "p");
+             return b.node("Relu", {"p"}, "y")->output(0);
+         }},
+        {"padded_avgpool_relu",
+         [](onnx_builder& b) {
+             pool(b, "AveragePool", "x", "p", {1, 1, 1, 1});
+             return b.node("Relu", {"p"}, "y")->output(0);
+         }},
+        {"relu_maxpool",
+         [](onnx_builder& b) {
+             b.node("Relu", {"x"}, "r");
+             return pool(b, "MaxPool", "r", "y")->output(0);
+         }},
+        {"global_avgpool",
+         [](onnx_builder& b) { return b.node("GlobalAveragePool", {"x"}, "y")->output(0); }},
+        {"relu_global_avgpool",
+         [](onnx_builder& b) {
+             b.node("Relu", {"x"}, "r");
+             return b.node("GlobalAveragePool", {"r"}, "y")->output(0);
+         }},
+        {"conv_relu",
+         [](onnx_builder& b) {
+             b.initializer("w", {3, 2, 3, 3}, values(54, 3));
+             onnx_builder::attr(b.node("Conv", {"x", "w"}, "c"), "pads", {1, 1, 1, 1});
+             return b.node("Relu", {"c"}, "y")->output(0);
+         }},
+        {"add_residual",
+         [](onnx_builder& b) {
+             b.node("Relu", {"x"}, "r");
+             return b.node("Add", {"r", "x"}, "y")->output(0);
+         }},
+        {"concat",
+         [](onnx_builder& b) {
+             b.node("Relu", {"x"}, "r");
+             onnx_builder::attr(b.node("Concat", {"r", "x"}, "y"), "axis", 1);
+             return std::string("y");
+         }},
+        {"flatten_gemm_relu",
+         [](onnx_builder& b) {
+             b.node("Flatten", {"x"}, "f");
+             b.initializer("w", {5, 32}, values(160, 4));
+             onnx_builder::attr(b.node("Gemm", {"f", "w"}, "g"), "transB", 1);
+             return b.node("Relu", {"g"}, "y")->output(0);
+         }},
+    };
+    return list;
+}
+
+} // namespace
+
+TEST_CASE("every exported network runs: small conformance-style models, float and 8-bit, both decodings") {
+    const auto models = spikekit::neurons::builtin_models();
+    const dataset d = images(2, 4, 4, 4);
+    std::size_t accepted = 0;
+    for (const auto& [name, build] : small_models()) {
+        onnx_builder b({1, 2, 4, 4});
+        const std::string out = build(b);
+        const graph g = parse_onnx(b.bytes(out), name + ".onnx");
+        for (auto decoding : {output_decoding::membrane, output_decoding::spikes})
+            for (int bits : {0, 8}) {
+                CAPTURE(name);
+                CAPTURE(bits);
+                conversion_options o;
+                o.output = decoding;
+                snn_model m;
+                try {
+                    m = convert(g, d, o, context(1));
+                } catch (const spikekit::input_error& e) { // not accepted by the converter: nothing to export
+                    MESSAGE(name << ": not converted: " << e.what());
+                    continue;
+                }
+                ++accepted;
+                spikekit::test::temp_dir dir("export_small");
+                REQUIRE_NOTHROW(write_network(m, d.image(0), 5, dir.path.string(), 0, bits));
+                spikekit::network_description desc;
+                REQUIRE_NOTHROW(desc = spikekit::load_config(dir.file("network.json"), models));
+                for (const auto& p : desc.projections) {
+                    CAPTURE(p.name);
+                    CHECK(p.delay.value >= desc.sim.dt_ms);
+                }
+                spikekit::simulation sim(desc, models, 1);
+                CHECK_NOTHROW(sim.run(desc.sim.duration_ms));
+            }
+    }
+    CHECK(accepted >= 4 * (small_models().size() - 1));
+}
+
+TEST_CASE("a relu right after the input is driven by the input, one synapse per neuron") {
+    onnx_builder b({1, 2, 4, 4});
+    b.node("Relu", {"x"}, "y");
+    const dataset d = images(2, 4, 4, 2);
+    const snn_model m = convert(parse_onnx(b.bytes("y"), "relu.onnx"), d, {}, context(1));
+    const auto x = build_network(m, d.image(0), 0, 4);
+    REQUIRE(x.desc.projections.size() == 2); // input -> output, bias -> output
+    CHECK(x.desc.projections[0].source == "input");
+    CHECK(x.sources[0].size() == 32);
+    CHECK(x.desc.projections[0].delay.value == 1.0);
+}
+
+// A global pool over a large image is one shared kernel: composed from the layer's own window, so the export
+// evaluates the pool a fixed number of times (the check against the chain, the bias) instead of once per
+// input pixel.
+TEST_CASE("the shared kernel of a pool chain is composed, not read by one impulse per input neuron") {
+    for (long side : {50L, 1000L}) {
+        onnx_builder b({1, 1, side, side});
+        b.node("GlobalAveragePool", {"x"}, "y");
+        const dataset d = images(1, static_cast<int>(side), static_cast<int>(side), 1);
+        const snn_model m = convert(parse_onnx(b.bytes("y"), "gap.onnx"), d, {}, context(1));
+        const auto x = build_network(m, d.image(0), 0, 2);
+        CAPTURE(side);
+        CHECK(x.layer_evaluations <= 4);
+        REQUIRE(x.desc.projections[0].conn.type == spikekit::connectivity::kind::conv2d);
+        const auto& k = x.weights[0];
+        REQUIRE(k.size() == static_cast<std::size_t>(side * side));
+        CHECK(k.front() == doctest::Approx(1.0 / static_cast<double>(side * side)));
+        CHECK(k.back() == doctest::Approx(1.0 / static_cast<double>(side * side)));
+    }
+    // A conv then a pool: the composed kernel matches the chain (the export checks it on a probe input and
+    // falls back to explicit synapses otherwise).
+    onnx_builder b({1, 2, 8, 8});
+    b.initializer("w", {3, 2, 3, 3}, values(54, 9));
+    b.node("Conv", {"x", "w"}, "c");
+    pool(b, "AveragePool", "c", "y");
+    const dataset d = images(2, 8, 8, 2);
+    const snn_model m = convert(parse_onnx(b.bytes("y"), "cp.onnx"), d, {}, context(1));
+    const auto x = build_network(m, d.image(0), 0, 2);
+    CHECK(x.desc.projections[0].conn.type == spikekit::connectivity::kind::conv2d);
+    CHECK(x.layer_evaluations <= 4);
+}
+
+// A padded pool is not one shared kernel (the border windows average fewer inputs), so its synapses are
+// explicit: they come from one cone evaluation per (channel, row offset, column offset) of the pool's field,
+// not one per input neuron, and each is the input's share of its window.
+TEST_CASE("explicit synapses of a padded pool: one evaluation per field offset, the window averages") {
+    const int side = 60;
+    onnx_builder b({1, 2, side, side});
+    b.node("Relu", {"x"}, "r");
+    pool(b, "AveragePool", "r", "y", {1, 1, 1, 1});
+    const dataset d = images(2, side, side, 2);
+    const snn_model m = convert(parse_onnx(b.bytes("y"), "padded.onnx"), d, {}, context(1));
+    const auto x = build_network(m, d.image(0), 0, 2);
+    REQUIRE(x.desc.projections[2].source == "layer1");
+    REQUIRE(x.desc.projections[2].conn.type == spikekit::connectivity::kind::hdf5);
+    CHECK(x.layer_evaluations <= 2 * 2 * 2 + 1); // channels x field rows x field columns, and the bias
+    const auto& src = x.sources[2];
+    const auto& tgt = x.targets[2];
+    REQUIRE(src.size() == static_cast<std::size_t>(2 * side * side)); // stride = kernel: one window per input
+    CHECK(std::is_sorted(src.begin(), src.end()));
+    const int out = side / 2 + 1;
+    for (std::size_t i = 0; i < src.size(); ++i) {
+        const int c = static_cast<int>(src[i]) / (side * side), iy = static_cast<int>(src[i]) / side % side,
+                  ix = static_cast<int>(src[i]) % side;
+        const int oy = (iy + 1) / 2, ox = (ix + 1) / 2; // window rows 2 oy - 1 .. 2 oy
+        CHECK(tgt[i] == static_cast<std::uint32_t>((c * out + oy) * out + ox));
+        const int rows = (oy == 0 || 2 * oy == side) ? 1 : 2, cols = (ox == 0 || 2 * ox == side) ? 1 : 2;
+        CHECK(x.weights[2][i] ==
+              doctest::Approx(static_cast<double>(m.threshold_at(1, static_cast<std::size_t>(c))) /
+                              (rows * cols)));
+    }
 }

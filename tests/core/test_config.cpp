@@ -22,7 +22,8 @@ std::string base_config(const std::string& projection_extra = "", const std::str
   "name": "t",
   "simulation": {"dt": 0.1, "duration": 10},
   "populations": [
-    {"name": "a", "size": 10, "model": "lif_exp", "params": {"tau_m": "20 ms"})" + pop_extra + R"(},
+    {"name": "a", "size": 10, "model": "lif_exp", "params": {"tau_m": "20 ms"})" +
+           pop_extra + R"(},
     {"name": "b", "size": 5, "model": "lif_cond_exp"}
   ],
   "projections": [
@@ -109,25 +110,31 @@ TEST_CASE("bad configs name the file, the JSON path and what was expected") {
     }
     SUBCASE("wrong type") {
         CHECK(error_of(R"({"populations": [{"name": "a", "size": "ten", "model": "lif_exp"}]})")
-                  .find("populations[0].size: expected a whole number, got a string \"ten\"") != std::string::npos);
+                  .find("populations[0].size: expected a whole number, got a string \"ten\"") !=
+              std::string::npos);
     }
     SUBCASE("unknown model") {
         const auto e = error_of(R"({"populations": [{"name": "a", "size": 1, "model": "hodgkin"}]})");
-        CHECK(e.find("populations[0].model: unknown neuron model 'hodgkin' (available:") != std::string::npos);
+        CHECK(e.find("populations[0].model: unknown neuron model 'hodgkin' (available:") !=
+              std::string::npos);
     }
     SUBCASE("unknown parameter") {
-        const auto e = error_of(base_config("", ", \"initial\": {}").replace(base_config().find("tau_m"), 5, "tau_x"));
-        CHECK(e.find("populations[0].params.tau_x: unknown parameter 'tau_x' of model lif_exp") != std::string::npos);
+        const auto e =
+            error_of(base_config("", ", \"initial\": {}").replace(base_config().find("tau_m"), 5, "tau_x"));
+        CHECK(e.find("populations[0].params.tau_x: unknown parameter 'tau_x' of model lif_exp") !=
+              std::string::npos);
     }
     SUBCASE("value outside its range") {
         auto t = base_config();
         t.replace(t.find("\"20 ms\""), 7, "-5");
-        CHECK(error_of(t).find("populations[0].params.tau_m: expected a value > 0 ms, got -5") != std::string::npos);
+        CHECK(error_of(t).find("populations[0].params.tau_m: expected a value > 0 ms, got -5") !=
+              std::string::npos);
     }
     SUBCASE("unit of the wrong dimension") {
         auto t = base_config();
         t.replace(t.find("\"20 ms\""), 7, "\"20 mV\"");
-        CHECK(error_of(t).find("populations[0].params.tau_m: expected a quantity in ms") != std::string::npos);
+        CHECK(error_of(t).find("populations[0].params.tau_m: expected a quantity in ms") !=
+              std::string::npos);
     }
     SUBCASE("reference to an unknown population") {
         auto t = base_config();
@@ -142,23 +149,29 @@ TEST_CASE("bad configs name the file, the JSON path and what was expected") {
     SUBCASE("negative conductance weight") {
         auto t = base_config();
         t.replace(t.find("\"weight\": 1.0"), 13, "\"weight\": -1.0");
-        CHECK(error_of(t).find("projections[0].weight: receptor 'exc' takes conductances") != std::string::npos);
+        CHECK(error_of(t).find("projections[0].weight: receptor 'exc' takes conductances") !=
+              std::string::npos);
     }
     SUBCASE("delay shorter than dt") {
-        CHECK(error_of(base_config(", \"delay\": 0.01")).find("projections[0].delay: expected delays >= dt") != std::string::npos);
+        CHECK(error_of(base_config(", \"delay\": 0.01"))
+                  .find("projections[0].delay: a delay of 0.01 ms is below the time step dt = 0.1 ms: "
+                        "expected delays >= dt") != std::string::npos);
     }
     SUBCASE("misspelt key") {
-        CHECK(error_of(base_config(", \"dealy\": 1")).find("projections[0].dealy: unknown key 'dealy'") != std::string::npos);
+        CHECK(error_of(base_config(", \"dealy\": 1")).find("projections[0].dealy: unknown key 'dealy'") !=
+              std::string::npos);
     }
     SUBCASE("probability out of range") {
         auto t = base_config();
         t.replace(t.find("{\"rule\": \"all_to_all\"}"), 22, "{\"rule\": \"fixed_probability\", \"p\": 1.5}");
-        CHECK(error_of(t).find("projections[0].connectivity.p: expected a probability in [0, 1]") != std::string::npos);
+        CHECK(error_of(t).find("projections[0].connectivity.p: expected a probability in [0, 1]") !=
+              std::string::npos);
     }
     SUBCASE("neuron index out of range") {
         auto t = base_config();
         t.insert(t.rfind('}'), ", \"record\": {\"spikes\": [{\"population\": \"a\", \"neurons\": [3, 10]}]}");
-        CHECK(error_of(t).find("record.spikes[0].neurons: neuron index 10 is out of range") != std::string::npos);
+        CHECK(error_of(t).find("record.spikes[0].neurons: neuron index 10 is out of range") !=
+              std::string::npos);
     }
     SUBCASE("cross-parameter constraint") {
         auto t = base_config();
@@ -173,5 +186,75 @@ TEST_CASE("bad configs name the file, the JSON path and what was expected") {
 }
 
 TEST_CASE("a missing config file is an input error naming it") {
-    CHECK_THROWS_WITH_AS(load_config("/nonexistent/net.json", models()), doctest::Contains("/nonexistent/net.json"), input_error);
+    CHECK_THROWS_WITH_AS(load_config("/nonexistent/net.json", models()),
+                         doctest::Contains("/nonexistent/net.json"), input_error);
+}
+
+TEST_CASE("nonsense values are refused with the file and the JSON path (issue #12, items 3 and 7)") {
+    auto replaced = [](std::string t, const std::string& from, const std::string& to) {
+        REQUIRE(t.find(from) != std::string::npos);
+        return t.replace(t.find(from), from.size(), to);
+    };
+    SUBCASE("a duration of more than 2^53 steps") {
+        const auto e = error_of(replaced(base_config(), "\"duration\": 10", "\"duration\": \"1e20 ms\""));
+        CHECK(e.find("net.json: simulation.duration: 1e+20 ms is 1e+21 steps of dt = 0.1 ms: expected at "
+                     "most 2^53") != std::string::npos);
+        CHECK(duration_problem(1e300, 0.1).find("expected at most 2^53") != std::string::npos);
+        CHECK(duration_problem(1000, 0.1).empty());
+    }
+    SUBCASE("a number beyond the range of a double names its JSON path") {
+        const auto p = error_of(replaced(base_config(), "{\"rule\": \"all_to_all\"}",
+                                         "{\"rule\": \"fixed_probability\", \"p\": 1e999}"));
+        CHECK(p.find("net.json: projections[0].connectivity.p (line 9, column") != std::string::npos);
+        CHECK(p.find("the number 1e999 is out of the range of a double") != std::string::npos);
+        const auto s = error_of(replaced(base_config(), "\"size\": 5", "\"size\": 1e999"));
+        CHECK(s.find("net.json: populations[1].size (line 6") != std::string::npos);
+        CHECK(s.find("json.exception") == std::string::npos);
+    }
+    SUBCASE("a state recording interval of 0 or below dt") {
+        const std::string rec =
+            ", \"record\": {\"state\": [{\"population\": \"a\", \"variables\": [\"V_m\"], \"interval\": ";
+        auto with = [&](const std::string& interval) {
+            auto t = base_config();
+            return t.insert(t.rfind('}'), rec + interval + "}]}");
+        };
+        CHECK(error_of(with("0")).find("record.state[0].interval: expected an interval > 0 ms") !=
+              std::string::npos);
+        CHECK(error_of(with("0.01"))
+                  .find("record.state[0].interval: an interval of 0.01 ms is shorter than the time step") !=
+              std::string::npos);
+        CHECK(error_of(with("\"1 ms\"")) == "no error");
+    }
+    SUBCASE("a weight list of the wrong length names the config and the JSON path") {
+        const auto e = error_of(base_config().replace(base_config().find("\"weight\": 1.0"), 13,
+                                                      "\"weight\": {\"values\": [1, 2, 3]}"));
+        CHECK(e.find("net.json: projections[0].weight: expected 50 values (one per synapse), got 3") !=
+              std::string::npos);
+    }
+    SUBCASE("a constant delay below dt is called a delay below dt") {
+        const auto e = error_of(base_config(", \"delay\": 0.01"));
+        CHECK(e.find("projections[0].delay: a delay of 0.01 ms is below the time step dt = 0.1 ms") !=
+              std::string::npos);
+        CHECK(e.find("normal") == std::string::npos);
+        const auto n =
+            error_of(base_config(", \"delay\": {\"normal\": {\"mean\": 1, \"std\": 0.1, \"min\": 0.05}}"));
+        CHECK(n.find("projections[0].delay.normal: 'min' = 0.05 ms is below the time step") !=
+              std::string::npos);
+    }
+    SUBCASE("a time step out of range is refused as the time step") {
+        const auto e = error_of(replaced(base_config(), "\"dt\": 0.1", "\"dt\": \"1e-300 ms\""));
+        CHECK(e.find("net.json: simulation.dt: expected a time step in [0.0001, 100] ms") !=
+              std::string::npos);
+        CHECK(e.find("4096") == std::string::npos);
+    }
+}
+
+TEST_CASE("delay lists are counted like weight lists, and need a rule with a known synapse count") {
+    auto t = base_config(", \"delay\": {\"values\": [1, 2]}");
+    CHECK(error_of(t).find("net.json: projections[0].delay: expected 50 values (one per synapse), got 2") !=
+          std::string::npos);
+    t.replace(t.find("{\"rule\": \"all_to_all\"}"), 22, "{\"rule\": \"fixed_probability\", \"p\": 0.5}");
+    CHECK(error_of(t).find(
+              "projections[0].delay: a list of values needs a rule with a known number of synapses") !=
+          std::string::npos);
 }

@@ -191,3 +191,12 @@ TEST_CASE("set_rates gives each neuron of a Poisson input its own rate, and surv
     resumed.run(200);
     CHECK(resumed.spikes()[0].node_ids == whole.spikes()[0].node_ids);
 }
+
+TEST_CASE("an input that stops at a time beyond the step range (1e20 ms) means never, not a negative step") {
+    auto d = net(R"({"simulation": {"duration": 100, "seed": 3},
+      "populations": [{"name": "n", "size": 100, "model": "if_delta", "params": {"V_th": 1, "V_reset": 0, "reset_subtract": 0}}],
+      "inputs": [{"type": "poisson", "target": "n", "rate": "100 Hz", "weight": 1, "stop": "1e20 ms"}]})");
+    simulation sim(d, models());
+    sim.run(100);
+    CHECK(static_cast<double>(sim.population_statistics()[0].spikes) == doctest::Approx(1000).epsilon(0.2));
+}

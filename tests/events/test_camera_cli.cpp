@@ -186,3 +186,41 @@ TEST_CASE("events info --input-format reads a .raw whose header is missing") {
     CHECK(j["t_first_us"] == 64 + 3);
     CHECK(cli("info " + raw + " --input-format evt9", true).exit_code == 2);
 }
+
+TEST_CASE("events convert refuses to write over its input, also through another path or a link") {
+    temp_dir dir("camera_cli_same");
+    const auto good = write_bytes(dir, "t.bin", bytes{1, 1, 0x80, 0, 1});
+    const auto before = file_bytes(good);
+    std::filesystem::create_symlink(good, dir.file("link.bin"));
+    for (const std::string& out : {good, dir.path.string() + "/./t.bin", dir.file("link.bin")}) {
+        const auto r = cli("convert " + good + " " + out + " --output-format evt2", true);
+        CAPTURE(out);
+        CHECK(r.exit_code == 2);
+        CHECK(contains(r.out, "is the input " + good));
+    }
+    CHECK(file_bytes(good) == before);
+}
+
+TEST_CASE("events convert: AEDAT 4 epoch times go into EVT 3.0 rebased, the offset kept in the header") {
+    const auto f = event_file("tonic/sample.aedat4");
+    if (!have(f)) return;
+    temp_dir dir("camera_cli_aedat4_evt3");
+    const auto out = dir.file("sample.raw");
+    const auto r = cli("convert " + f + " " + out + " --output-format evt3 --json", true);
+    REQUIRE(r.exit_code == 0);
+    const auto all = events::read_all(f);
+    REQUIRE(all.front().t_us >= (std::int64_t{1} << 34)); // Unix-epoch microseconds
+    const auto text = file_bytes(out);
+    CHECK(contains(std::string(text.begin(), text.begin() + 300),
+                   "% time_offset_us " + std::to_string(all.front().t_us) + "\n"));
+    // The reader adds the offset back: the same events at the same absolute times.
+    const auto back = events::read_all(out);
+    CHECK(same_events(back, all));
+    // --rebase-time asks for times from 0: no offset.
+    REQUIRE(
+        cli("convert " + f + " " + dir.file("zero.raw") + " --output-format evt3 --rebase-time").exit_code ==
+        0);
+    const auto zero = events::read_all(dir.file("zero.raw"));
+    REQUIRE(!zero.empty());
+    CHECK(zero.front().t_us == 0);
+}

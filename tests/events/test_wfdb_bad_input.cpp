@@ -325,3 +325,18 @@ TEST_CASE("wfdb windows: every window of every format equals the same frames of 
     CHECK(contains(error_of([&] { read_wfdb_window(dir.file("r"), 0, 1); }),
                    "signal file 'gone.dat' not found"));
 }
+
+TEST_CASE("wfdb bad input: annotations past the end of the record, a header naming another record") {
+    // N at 5, then SKIP 70000, then V at +3 (byte 8): past the end of a 1000-sample record.
+    const auto skip = words({ann_word(1, 5), ann_word(59, 0), 0x0001, 0x1170, ann_word(5, 3), 0});
+    CHECK(parse_mit_annotations(skip, "x.atr").size() == 2); // the record's length unknown: accepted
+    CHECK(parse_mit_annotations(skip, "x.atr", 80000).size() == 2);
+    CHECK(contains(error_of([&] { parse_mit_annotations(skip, "x.atr", 1000); }),
+                   "x.atr: byte 8: annotation at sample 70008 is past the end of the record (1000 samples)"));
+    small_record rec;
+    rec.write(good_header, good_dat);
+    CHECK(read_wfdb_header(rec.base + ".hea").record == "r");
+    rec.write("q" + good_header.substr(1), good_dat);
+    CHECK(contains(error_of([&] { read_wfdb_header(rec.base + ".hea"); }),
+                   "r.hea: line 1: the record line names record 'q', but the file is r.hea"));
+}

@@ -30,6 +30,9 @@ struct converted_network {
     std::vector<std::vector<std::uint32_t>> sources, targets;
     std::vector<std::vector<double>> weights;
     bool half_initial = false;
+    // Layers applied to build it (cone evaluations): a shared-kernel projection costs one evaluation of its
+    // chain, whatever its kernel's size; explicit synapses one per source neuron.
+    std::uint64_t layer_evaluations = 0;
 };
 
 // The description with synapses in memory (weights referenced as `weights_file`). With `bits` > 0 the

@@ -28,6 +28,9 @@ struct stream_info {
     std::uint16_t width = 0;  // sensor size in pixels from the header (or the camera it names); 0 when the
     std::uint16_t height = 0; // file does not say (events are then checked against the format's range)
     std::string camera;       // plugin / chip / source name when the header gives one
+    // Added to every decoded time: the `% time_offset_us N` of an EVT file whose times spikekit rebased to
+    // its first event (event_writer), so reading gives back the recording's absolute times.
+    std::int64_t time_offset_us = 0;
 };
 
 struct reader_options {

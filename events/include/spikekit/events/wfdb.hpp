@@ -104,8 +104,11 @@ struct annotation {
     std::string aux; // rhythm strings such as "(AFIB", empty when absent
 };
 
-std::vector<annotation> parse_mit_annotations(std::span<const std::uint8_t> bytes, const std::string& file);
-std::vector<annotation> read_annotations(const std::string& path);
+// With `record_samples` > 0 (the record's length), an annotation at or past the end of the record (a SKIP
+// that jumps beyond it) is refused with its byte offset and sample.
+std::vector<annotation> parse_mit_annotations(std::span<const std::uint8_t> bytes, const std::string& file,
+                                              std::int64_t record_samples = 0);
+std::vector<annotation> read_annotations(const std::string& path, std::int64_t record_samples = 0);
 
 // Mnemonic of a code ("N", "V", "+", "/"...); "?" for codes without one.
 const char* annotation_symbol(std::uint8_t code);

@@ -20,9 +20,11 @@ class event_sink;
 class event_writer {
   public:
     // Creates `path` (format evt2, evt3 or hdf5) for a width x height sensor. This writes in place: wrap it
-    // in spikekit::write_atomically (core/output.hpp) for final outputs.
+    // in spikekit::write_atomically (core/output.hpp) for final outputs. A non-zero `time_offset_us` (the
+    // absolute time of t = 0 of rebased events) is written to the EVT header as `% time_offset_us N`, which
+    // event_reader adds back to every event (ignored by the HDF5 sink).
     event_writer(const std::string& path, format fmt, std::uint16_t width, std::uint16_t height,
-                 const std::string& source_format = "");
+                 const std::string& source_format = "", std::int64_t time_offset_us = 0);
     ~event_writer();
     event_writer(const event_writer&) = delete;
     event_writer& operator=(const event_writer&) = delete;
@@ -46,10 +48,10 @@ class event_writer {
 };
 
 // The sinks behind event_writer (one per format); use event_writer, which checks the events first.
-std::unique_ptr<event_sink> make_evt2_sink(const std::string& path, std::uint16_t width,
-                                           std::uint16_t height);
-std::unique_ptr<event_sink> make_evt3_sink(const std::string& path, std::uint16_t width,
-                                           std::uint16_t height);
+std::unique_ptr<event_sink> make_evt2_sink(const std::string& path, std::uint16_t width, std::uint16_t height,
+                                           std::int64_t time_offset_us = 0);
+std::unique_ptr<event_sink> make_evt3_sink(const std::string& path, std::uint16_t width, std::uint16_t height,
+                                           std::int64_t time_offset_us = 0);
 std::unique_ptr<event_sink> make_hdf5_sink(const std::string& path, std::uint16_t width, std::uint16_t height,
                                            const std::string& source_format);
 
