@@ -20,13 +20,15 @@ const std::vector<verb>& verbs() {
          convert_verb},
         {"events", "event-camera files: info, convert (cut, crop, downsample), render a frame", events_verb},
         {"export",
-         "write a network for another platform (--target mcu: C++ for Cortex-M, verified under QEMU)",
+         "write a network for another platform or tool (--target mcu: C++ for Cortex-M, verified under QEMU; "
+         "--target nir: a NIR graph)",
          export_verb},
         {"ecg", "ECG records (WFDB/PhysioNet): info, encode into level-crossing events (HDF5)", ecg_verb},
         {"import", "a NIR graph as a network description (network.json + weights.h5), or --info",
          import_verb},
-        {"export", "a network description for another tool (--target nir)", export_verb},
         {"evaluate", "accuracy of a spiking network on labelled event-camera recordings", evaluate_verb},
+        {"chips", "list the neuromorphic chip presets, or describe one with the source of every number", chips_verb},
+        {"map", "map a network onto a chip: cores, fan-in extension, routing groups, traffic", map_verb},
     };
     return v;
 }

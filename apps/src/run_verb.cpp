@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chip_glue.hpp"
 #include "cli.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
@@ -42,9 +43,17 @@ options:
   --resume FILE     continue the run saved in checkpoint FILE up to the duration (the config comes from
                     the checkpoint; a CONFIG given too must describe the same network); the spikes and
                     traces written are bit-identical to those of an uninterrupted run
+  --chip NAME|FILE  run on a chip model instead of the kernel (spikekit chips lists them): mapped as
+                    spikekit map does, run event by event; lif_int networks only; no HDF5 output yet
+  --placement FILE  with --chip: the placement written by spikekit map --out
+  --gals            with --chip: cores run free on their own clocks (late spikes slip one step)
+  --step-period S   with --gals: step period in seconds (default: the chip's clock.time_step_s)
+  --jitter S        with --gals: per-step start jitter in seconds (default: the chip's)
+  --skew-ppm P      with --gals: per-core clock frequency spread (default: the chip's)
+  --heatmap FILE    with --chip: a PNG of the chip, cores coloured by load, mesh links by packets
   --max-memory SIZE refuse, before building, a network whose estimated memory exceeds SIZE (such as 4GB,
                     512MiB; default: the memory available now)
-  --json            print a JSON summary on stdout
+  --json            print a JSON summary on stdout (with --chip: and a "chip" object)
   --quiet           no progress on stderr
   --help            this text
 
@@ -81,9 +90,9 @@ double memory_limit(const args& a) {
 } // namespace
 
 int run_verb(const std::vector<std::string>& argv) {
-    args a(argv, {"--json", "--quiet", "--help", "--no-output"},
+    args a(argv, {"--json", "--quiet", "--help", "--no-output", "--gals"},
            {"--out", "--threads", "--seed", "--duration", "--checkpoint", "--checkpoint-at", "--resume",
-            "--max-memory"});
+            "--max-memory", "--chip", "--placement", "--step-period", "--jitter", "--skew-ppm", "--heatmap"});
     if (a.flag("--help")) {
         std::cout << run_help;
         return ok;
@@ -128,6 +137,10 @@ int run_verb(const std::vector<std::string>& argv) {
     check_memory(desc, models, memory_limit(a),
                  a.get("--max-memory") ? "--max-memory " + *a.get("--max-memory") : "available memory");
     events::resolve_replays(desc); // recordings replayed into spike_source populations
+    if (a.get("--chip")) {
+        if (resume || checkpoint) throw usage_error("--chip runs from the start, without checkpoints");
+        return run_on_chip_verb(a, desc);
+    }
     const auto rules = learning::builtin_rules();
     simulation sim(desc, models, threads, &rules);
     if (resume) sim.restore_checkpoint(*resume);

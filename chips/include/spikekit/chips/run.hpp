@@ -1,0 +1,71 @@
+#pragma once
+// Running a mapped network on a chip model, event by event (chips/README.md "Timing and energy").
+//
+// Each step, every core updates its neurons in order with the integer LIF of spikekit/arith/int_lif.hpp (per
+// neuron bias and threshold); each spike leaves as packets (one per destination core on per-axon fan-out
+// chips, one multicast packet per destination layer on mask-hypercube trees, one per spike on key/mask
+// tables) that cross the network hop by hop, each link busy for one packet at a time; the destination
+// core's synapse unit takes the packets in arrival order. Barrier mode (default): a barrier closes the
+// step once every core is done, so spikes are delivered exactly as in the kernel (bit-identical for
+// lif_int). GALS mode: every core starts its steps on its own clock (period x (1 + skew), phase, jitter);
+// a packet whose synaptic work finishes after the target core began the step it was meant for slips one
+// step (late_spikes counts such packet deliveries).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spikekit/chips/chip.hpp"
+#include "spikekit/chips/mapping.hpp"
+#include "spikekit/chips/network.hpp"
+
+namespace spikekit::chips {
+
+struct run_options {
+    std::int64_t steps = -1; // -1: the network's duration
+    bool gals = false;
+    std::optional<double> step_period_s, skew_ppm, phase_s, jitter_s; // override the chip's clock
+    bool record = true;                                               // keep every spike
+};
+
+struct core_report {
+    std::uint32_t core = 0;
+    std::uint64_t neurons = 0, spikes = 0, packets_out = 0, packets_in = 0, synaptic_events = 0;
+    double busy_s = 0, energy_j = 0;
+};
+
+struct chip_report {
+    std::string preset;
+    std::uint32_t cores_used = 0;
+    std::int64_t steps = 0;
+    bool gals = false;
+    double energy_j = 0, energy_per_step_j = 0, static_energy_j = 0;
+    double latency_mean_s = 0, latency_max_s = 0;
+    std::uint64_t spikes = 0, synaptic_events = 0, messages = 0, hops = 0, multicast_copies = 0,
+                  late_spikes = 0, neuron_updates = 0;
+    std::map<std::string, double> energy_by_kind;
+    std::vector<std::string> unknowns; // costs the chip file marks unknown (counted as 0)
+    std::vector<core_report> cores;
+    std::vector<std::pair<std::string, std::uint64_t>> links; // link name, packets (links used only)
+    std::vector<std::uint64_t> link_packets;                  // by link id (chips/src/noc.hpp numbering)
+    std::vector<double> step_latency_s;
+};
+
+struct chip_spikes {
+    std::string population;
+    std::vector<std::uint32_t> node_ids;
+    std::vector<std::int64_t> steps;
+};
+
+struct chip_result {
+    chip_report report;
+    std::vector<chip_spikes> spikes; // one per population placed on cores, in population order
+};
+
+// input_error when the network cannot run there (a float model, a Poisson input, a placement that does not
+// fit), naming the population or input and why.
+chip_result run_on_chip(const chip_network& net, const chip_spec& chip, const placement& p,
+                        const run_options& opt);
+
+} // namespace spikekit::chips

@@ -1,0 +1,101 @@
+// spikekit chips / map / run --chip from the command line.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/test_support.hpp"
+
+using namespace spikekit::test;
+
+namespace {
+const std::string bin = SPIKEKIT_BIN;
+
+// in (spike_source) -> h -> o, all to all, every weight `w` (its width decides the cores on paicore).
+std::string layered_config(const temp_dir& dir, const std::string& name, int n_in, int n_h, int n_o, int w) {
+    nlohmann::json c = {{"name", name},
+                        {"simulation", {{"dt", 1}, {"duration", 20}}},
+                        {"populations",
+                         {{{"name", "in"}, {"size", n_in}, {"model", "spike_source"}},
+                          {{"name", "h"}, {"size", n_h}, {"model", "lif_int"}},
+                          {{"name", "o"}, {"size", n_o}, {"model", "lif_int"}}}},
+                        {"projections",
+                         {{{"source", "in"},
+                           {"target", "h"},
+                           {"connectivity", {{"rule", "all_to_all"}}},
+                           {"weight", w},
+                           {"delay", 1}},
+                          {{"source", "h"},
+                           {"target", "o"},
+                           {"connectivity", {{"rule", "all_to_all"}}},
+                           {"weight", w},
+                           {"delay", 1}}}}};
+    return dir.write(name + ".json", c.dump());
+}
+} // namespace
+
+TEST_CASE("spikekit chips lists the presets and prints one with its sources") {
+    auto r = run_command(bin + " chips --json", false);
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out).size() == 4);
+    r = run_command(bin + " chips paicore --json", false);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["core_types"][0]["count"] == 1008);
+    CHECK(j["energy_j"]["synaptic_op"] == "unknown");
+    CHECK(j["core_types"][0].contains("source"));
+    r = run_command(bin + " chips loihi");
+    CHECK(r.out.find("synaptic_op      35.5 pJ") != std::string::npos);
+    r = run_command(bin + " chips nope");
+    CHECK(r.exit_code == 2);
+    for (const char* v : {"chips --help", "map --help"}) CHECK(run_command(bin + " " + v).exit_code == 0);
+}
+
+TEST_CASE("spikekit map: PAIBox's counts through a config, the keys, the refusal") {
+    temp_dir dir("cli_map");
+    const std::pair<int, int> widths[] = {{-100, 9}, {-5, 5}, {-1, 3}, {1, 2}}; // 8, 4, 2, 1 bits
+    for (const auto& [w, cores] : widths) {
+        const auto f = layered_config(dir, "n" + std::to_string(cores), 784, 500, 10, w);
+        auto r = run_command(bin + " map " + f + " --chip paicore --json", false);
+        REQUIRE(r.exit_code == 0);
+        const auto j = nlohmann::json::parse(r.out);
+        CHECK(j["cores_required"] == cores);
+        for (const char* k : {"chip", "fits", "cores_required", "cores_occupied", "layers", "links"})
+            CHECK(j.contains(k));
+        for (const char* k :
+             {"population", "n_axon", "weight_bits", "lcn", "cores", "neurons_per_core", "routing_group"})
+            CHECK(j["layers"][0].contains(k));
+    }
+    const auto big = layered_config(dir, "big", 73729, 10, 1, 1);
+    auto r = run_command(bin + " map " + big + " --chip paicore");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("population 'h': 73,729 axons > 73,728 at LCN 64x (short by 1)") != std::string::npos);
+}
+
+TEST_CASE("spikekit run --chip: the chip object, a placement file, the refusal of float models") {
+    temp_dir dir("cli_chip_run");
+    const auto cfg = source_path("examples/chips/lif_int_layers.json");
+    const auto placement = dir.file("p.json");
+    REQUIRE(run_command(bin + " map " + cfg + " --chip loihi --out " + placement).exit_code == 0);
+    auto r = run_command(bin + " run " + cfg + " --chip loihi --placement " + placement + " --json", false);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    const auto& c = j["chip"];
+    for (const char* k :
+         {"preset", "cores_used", "steps", "energy_j", "energy_per_step_j", "latency_per_step_s", "spikes",
+          "synaptic_events", "messages", "hops", "late_spikes", "energy_by_kind_j"})
+        CHECK(c.contains(k));
+    CHECK(c["latency_per_step_s"].contains("max"));
+    auto k = run_command(bin + " run " + cfg + " --json --no-output --quiet", false);
+    const auto kj = nlohmann::json::parse(k.out);
+    CHECK(j["populations"]["hidden"]["spikes"] == kj["populations"]["hidden"]["spikes"]);
+    r = run_command(bin + " run " + source_path("examples/cuba.json") + " --chip loihi");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("population 'exc' uses model 'lif_exp'") != std::string::npos);
+    r = run_command(bin + " run " + cfg + " --chip loihi --gals");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("--gals needs a step period") != std::string::npos);
+    r = run_command(bin + " run " + cfg + " --chip loihi --gals --step-period 2e-6 --jitter 1e-6 --json",
+                    false);
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["chip"]["mode"] == "gals");
+}

@@ -1,0 +1,238 @@
+// The chip run: counts, barrier-mode exactness against a plain reference loop, GALS slips, refusals.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "chip_nets.hpp"
+#include "spikekit/chips/heat_map.hpp"
+#include "spikekit/chips/run.hpp"
+#include "spikekit/core/error.hpp"
+
+using namespace spikekit;
+using namespace spikekit::chips;
+
+namespace {
+
+// `groups` populations of `size` neurons, each biased to fire every step; every neuron sends to `dests`
+// other populations, `targets` random neurons in each (the SANA-FE-style network of issue #13, scaled).
+chip_network always_firing(std::uint32_t groups, std::uint32_t size, std::uint32_t dests,
+                           std::uint32_t targets) {
+    chip_network net = test::layered({1}, 1);
+    net.pops.clear();
+    for (std::uint32_t g = 0; g < groups; ++g) {
+        chip_population p;
+        p.name = "g" + std::to_string(g);
+        p.model = "lif_int";
+        p.size = size;
+        p.gid0 = std::uint64_t{g} * size;
+        p.prm = intlif::params{};
+        p.prm->threshold = 1;
+        p.bias.assign(size, 1);
+        p.threshold.assign(size, 1);
+        p.v0.assign(size, 0);
+        net.pops.push_back(p);
+    }
+    rng::stream r(3, 0, 0);
+    for (std::uint32_t a = 0; a < groups; ++a)
+        for (std::uint32_t k = 1; k <= dests; ++k) {
+            chip_projection pr;
+            pr.name = "p" + std::to_string(a) + "_" + std::to_string(k);
+            pr.src = a;
+            pr.tgt = (a + k) % groups;
+            for (std::uint32_t s = 0; s < size; ++s)
+                for (std::uint32_t t = 0; t < targets; ++t) {
+                    pr.source.push_back(s);
+                    pr.target.push_back(static_cast<std::uint32_t>(r.uniform() * size));
+                    pr.weight.push_back(1);
+                    pr.delay_steps.push_back(1);
+                }
+            net.projs.push_back(pr);
+        }
+    return net;
+}
+
+// The reference: every population stepped in order, synapses delivered by delay, no chip at all.
+std::map<std::string, std::vector<std::pair<std::int64_t, std::uint32_t>>> reference(const chip_network& net,
+                                                                                     std::int64_t steps) {
+    const auto n = net.neurons();
+    std::vector<std::vector<std::int64_t>> ring(64, std::vector<std::int64_t>(n, 0));
+    std::vector<std::int32_t> v(n, 0);
+    std::vector<std::uint16_t> ref(n, 0);
+    std::map<std::string, std::vector<std::pair<std::int64_t, std::uint32_t>>> out;
+    for (std::int64_t s = 0; s < steps; ++s) {
+        auto& in = ring[static_cast<std::size_t>(s % 64)];
+        std::vector<std::uint64_t> fired;
+        for (const auto& p : net.pops)
+            for (std::uint32_t i = 0; i < p.size; ++i) {
+                const auto g = p.gid0 + i;
+                bool spike = false;
+                if (p.input) {
+                    for (auto t : p.spike_steps[i]) spike = spike || t == s;
+                } else {
+                    spike = intlif::step(v[g], ref[g], static_cast<std::int32_t>(in[g]), *p.prm, p.bias[i],
+                                         p.threshold[i]);
+                    if (spike) out[p.name].emplace_back(s, i);
+                }
+                in[g] = 0;
+                if (spike) fired.push_back(g);
+            }
+        for (const auto& pr : net.projs)
+            for (std::size_t k = 0; k < pr.source.size(); ++k)
+                for (auto g : fired)
+                    if (g == net.pops[pr.src].gid0 + pr.source[k])
+                        ring[static_cast<std::size_t>((s + pr.delay_steps[k]) % 64)]
+                            [net.pops[pr.tgt].gid0 + pr.target[k]] += pr.weight[k];
+    }
+    return out;
+}
+
+std::map<std::string, std::vector<std::pair<std::int64_t, std::uint32_t>>> spikes_of(const chip_result& r) {
+    std::map<std::string, std::vector<std::pair<std::int64_t, std::uint32_t>>> out;
+    for (const auto& s : r.spikes)
+        for (std::size_t k = 0; k < s.steps.size(); ++k)
+            out[s.population].emplace_back(s.steps[k], s.node_ids[k]);
+    for (auto& [k, v] : out) std::sort(v.begin(), v.end());
+    return out;
+}
+
+// A random layered network driven by random input spikes, with a leak and varied delays.
+chip_network driven(std::uint64_t seed) {
+    auto net = test::layered({40, 30, 20}, 4, seed);
+    rng::stream r(seed, 99, 0);
+    for (auto& st : net.pops[0].spike_steps)
+        for (std::int64_t s = 0; s < 40; ++s)
+            if (r.uniform() < 0.3) st.push_back(s);
+    for (auto& p : net.pops)
+        if (p.prm) {
+            p.prm->leak = intlif::leak_mode::shift;
+            p.prm->leak_shift = 3;
+            p.prm->threshold = 20;
+            p.threshold.assign(p.size, 20);
+            for (std::uint32_t i = 0; i < p.size; ++i)
+                p.bias[i] = static_cast<std::int32_t>(i % 3); // per-neuron bias
+        }
+    for (auto& pr : net.projs)
+        for (auto& d : pr.delay_steps) d = 1 + static_cast<std::uint32_t>(r.uniform() * 3);
+    net.steps = 40;
+    return net;
+}
+
+} // namespace
+
+TEST_CASE("counts of the always-firing network on loihi") {
+    const auto net = always_firing(4, 8, 2, 3);
+    const auto chip = find_chip("loihi");
+    const auto p = map_network(net, chip);
+    REQUIRE(p.fits);
+    CHECK(p.cores_required == 4);
+    run_options o;
+    o.steps = 5;
+    const auto r = run_on_chip(net, chip, p, o).report;
+    CHECK(r.spikes == 32 * 5);
+    CHECK(r.synaptic_events == 32 * 6 * 5); // a step's spikes reach their synapses within the step
+    CHECK(r.messages == 32 * 2 * 5);
+    CHECK(r.cores_used == 4);
+    CHECK(r.hops == 0); // four cores of one tile talk through its crossbar
+    CHECK(r.energy_by_kind.at("synaptic_op") ==
+          doctest::Approx(static_cast<double>(r.synaptic_events) * 35.5e-12));
+    CHECK(r.energy_by_kind.at("message_out") == doctest::Approx(static_cast<double>(r.messages) * 111e-12));
+    double sum = 0;
+    for (const auto& [k, e] : r.energy_by_kind) sum += e;
+    CHECK(r.energy_j == doctest::Approx(sum));
+    CHECK(r.latency_mean_s > 0.6e-6); // at least the barrier of one tile
+    CHECK(r.late_spikes == 0);
+}
+
+TEST_CASE("barrier mode gives the reference spikes exactly, on every preset") {
+    const auto net = driven(11);
+    const auto want = reference(net, net.steps);
+    REQUIRE(want.count("l1"));
+    for (const std::string name : {"paicore", "loihi", "truenorth", "spinnaker"}) {
+        INFO(name);
+        const auto chip = find_chip(name);
+        const auto p = map_network(net, chip);
+        REQUIRE(p.fits);
+        const auto got = run_on_chip(net, chip, p, {});
+        const auto have = spikes_of(got);
+        CHECK(have.size() == want.size());
+        for (const auto& [k, v] : want) {
+            INFO(k);
+            REQUIRE(have.count(k));
+            CHECK(have.at(k).size() == v.size());
+            for (std::size_t i = 0; i < std::min(v.size(), have.at(k).size()); ++i)
+                if (have.at(k)[i] != v[i]) {
+                    INFO(i << ": step " << v[i].first << " neuron " << v[i].second << " vs step "
+                           << have.at(k)[i].first << " neuron " << have.at(k)[i].second);
+                    CHECK(false);
+                    break;
+                }
+        }
+        CHECK(got.report.late_spikes == 0);
+    }
+}
+
+TEST_CASE("GALS: slow clocks slip nothing, fast clocks slip spikes one step and count them") {
+    const auto net = always_firing(4, 8, 2, 3);
+    const auto chip = find_chip("loihi");
+    const auto p = map_network(net, chip);
+    run_options o;
+    o.steps = 6;
+    o.gals = true;
+    CHECK_THROWS_WITH_AS(run_on_chip(net, chip, p, o), doctest::Contains("--gals needs a step period"),
+                         input_error);
+    o.step_period_s = 1e-3; // far longer than a step's work
+    o.skew_ppm = 100;
+    const auto slow = run_on_chip(net, chip, p, o);
+    CHECK(slow.report.late_spikes == 0);
+    run_options barrier;
+    barrier.steps = 6;
+    CHECK(spikes_of(slow) == spikes_of(run_on_chip(net, chip, p, barrier)));
+    // a step period shorter than one packet's synaptic work: every delivery ends after its step began
+    o.step_period_s = 1e-8;
+    o.jitter_s = 5e-9;
+    const auto fast = run_on_chip(net, chip, p, o);
+    CHECK(fast.report.late_spikes > 0);
+    CHECK(fast.report.late_spikes <= fast.report.messages);
+    // slipped input arrives a step later: the always-firing network still fires every step (bias alone)
+    CHECK(fast.report.spikes == slow.report.spikes);
+}
+
+TEST_CASE("runs that cannot happen are refused with the reason") {
+    auto net = driven(3);
+    net.pops[1].prm.reset();
+    net.pops[1].model = "lif";
+    const auto chip = find_chip("loihi");
+    const auto p = map_network(net, chip);
+    CHECK_THROWS_WITH_AS(run_on_chip(net, chip, p, {}), doctest::Contains("population 'l1' uses model 'lif'"),
+                         input_error);
+    auto q = driven(3);
+    q.unsupported.push_back("inputs[0] 'noise': Poisson inputs are not modelled on chips");
+    CHECK_THROWS_WITH_AS(run_on_chip(q, chip, map_network(q, chip), {}), doctest::Contains("Poisson inputs"),
+                         input_error);
+    const auto big = test::layered({5000, 10}, 1);
+    CHECK_THROWS_WITH_AS(run_on_chip(big, chip, map_network(big, chip), {}),
+                         doctest::Contains("does not fit the chip"), input_error);
+}
+
+TEST_CASE("the heat map colours used cores by load and leaves the others dark") {
+    const auto net = always_firing(4, 8, 2, 3);
+    const auto chip = find_chip("loihi");
+    run_options o;
+    o.steps = 3;
+    const auto r = run_on_chip(net, chip, map_network(net, chip), o).report;
+    const auto img = heat_map(chip, r);
+    CHECK(img.width == 32 * 24);
+    CHECK(img.height == 4 * 24);
+    REQUIRE(img.rgb.size() == std::size_t{img.width} * img.height * 3);
+    auto px = [&](std::uint32_t core) { // centre of a core's square (grid row 0 at the bottom)
+        const std::uint32_t x = (core % 32) * 24 + 12, y = (3 - core / 32) * 24 + 12;
+        return img.rgb[(std::size_t{y} * img.width + x) * 3];
+    };
+    std::vector<std::uint32_t> used;
+    for (const auto& c : r.cores) used.push_back(c.core);
+    REQUIRE(used.size() == 4);
+    CHECK(px(used[0]) > 100); // loaded: orange to yellow
+    std::uint32_t idle = 0;
+    while (std::find(used.begin(), used.end(), idle) != used.end()) ++idle;
+    CHECK(px(idle) == 30); // background
+}
