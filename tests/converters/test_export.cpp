@@ -308,7 +308,7 @@ TEST_CASE("every exported network runs: small conformance-style models, float an
                 o.output = decoding;
                 snn_model m;
                 try {
-                    m = convert(g, d, o, 1);
+                    m = convert(g, d, o, context(1));
                 } catch (const spikekit::input_error& e) { // not accepted by the converter: nothing to export
                     MESSAGE(name << ": not converted: " << e.what());
                     continue;
@@ -333,7 +333,7 @@ TEST_CASE("a relu right after the input is driven by the input, one synapse per 
     onnx_builder b({1, 2, 4, 4});
     b.node("Relu", {"x"}, "y");
     const dataset d = images(2, 4, 4, 2);
-    const snn_model m = convert(parse_onnx(b.bytes("y"), "relu.onnx"), d, {}, 1);
+    const snn_model m = convert(parse_onnx(b.bytes("y"), "relu.onnx"), d, {}, context(1));
     const auto x = build_export(m, d.image(0), 0, 4);
     REQUIRE(x.desc.projections.size() == 2); // input -> output, bias -> output
     CHECK(x.desc.projections[0].source == "input");
@@ -349,7 +349,7 @@ TEST_CASE("the shared kernel of a pool chain is composed, not read by one impuls
         onnx_builder b({1, 1, side, side});
         b.node("GlobalAveragePool", {"x"}, "y");
         const dataset d = images(1, static_cast<int>(side), static_cast<int>(side), 1);
-        const snn_model m = convert(parse_onnx(b.bytes("y"), "gap.onnx"), d, {}, 1);
+        const snn_model m = convert(parse_onnx(b.bytes("y"), "gap.onnx"), d, {}, context(1));
         const auto x = build_export(m, d.image(0), 0, 2);
         CAPTURE(side);
         CHECK(x.layer_evaluations <= 4);
@@ -366,7 +366,7 @@ TEST_CASE("the shared kernel of a pool chain is composed, not read by one impuls
     b.node("Conv", {"x", "w"}, "c");
     pool(b, "AveragePool", "c", "y");
     const dataset d = images(2, 8, 8, 2);
-    const snn_model m = convert(parse_onnx(b.bytes("y"), "cp.onnx"), d, {}, 1);
+    const snn_model m = convert(parse_onnx(b.bytes("y"), "cp.onnx"), d, {}, context(1));
     const auto x = build_export(m, d.image(0), 0, 2);
     CHECK(x.desc.projections[0].conn.type == spikekit::connectivity::kind::conv2d);
     CHECK(x.layer_evaluations <= 4);
@@ -381,7 +381,7 @@ TEST_CASE("explicit synapses of a padded pool: one evaluation per field offset, 
     b.node("Relu", {"x"}, "r");
     pool(b, "AveragePool", "r", "y", {1, 1, 1, 1});
     const dataset d = images(2, side, side, 2);
-    const snn_model m = convert(parse_onnx(b.bytes("y"), "padded.onnx"), d, {}, 1);
+    const snn_model m = convert(parse_onnx(b.bytes("y"), "padded.onnx"), d, {}, context(1));
     const auto x = build_export(m, d.image(0), 0, 2);
     REQUIRE(x.desc.projections[2].source == "layer1");
     REQUIRE(x.desc.projections[2].conn.type == spikekit::connectivity::kind::hdf5);
