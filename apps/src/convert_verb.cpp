@@ -9,7 +9,7 @@
 
 #include "cli.hpp"
 #include "spikekit/converters/convert.hpp"
-#include "spikekit/converters/export.hpp"
+#include "spikekit/converters/network_writer.hpp"
 #include "spikekit/converters/onnx.hpp"
 #include "spikekit/converters/quantize.hpp"
 #include "spikekit/converters/snn.hpp"
@@ -234,7 +234,7 @@ int convert_verb(const std::vector<std::string>& argv) {
             a.integer("--sample-index", 0, 0, static_cast<long long>(src.count) - 1));
         const int out_bits = static_cast<int>(a.integer("--out-bits", 0, 0, 16));
         if (out_bits == 1) throw usage_error("--out-bits expects 0 (float) or 2..16");
-        cv::export_network(m, src.image(index), timesteps.back(), *out, index, out_bits);
+        cv::write_network(m, src.image(index), timesteps.back(), *out, index, out_bits);
         j["out"] = *out;
         say("wrote " + *out + "/network.json and weights.h5 (input: sample " + std::to_string(index) +
             " of " + src.source + ")");

@@ -9,11 +9,11 @@
 
 #include "cli.hpp"
 #include "spikekit/core/error.hpp"
-#include "spikekit/core/output.hpp"
 #include "spikekit/events/image.hpp"
 #include "spikekit/events/reader.hpp"
 #include "spikekit/events/transforms.hpp"
 #include "spikekit/events/writer.hpp"
+#include "spikekit/io/atomic_file.hpp"
 #include "verbs.hpp"
 
 namespace spikekit::app {
@@ -216,7 +216,7 @@ int convert_verb(const args& a) {
     c.rebase = c.rebase || auto_rebase;
     const std::int64_t offset = auto_rebase ? t0 : 0; // --rebase-time asks for times from 0: no offset
     std::uint64_t written = 0;
-    write_atomically(out, [&](const std::string& tmp) {
+    io::write_atomically(out, [&](const std::string& tmp) {
         events::event_writer wr(tmp, fmt, w, h, std::string(events::format_name(r.info().fmt)), offset);
         for_each_cut_chunk(r, c, !a.flag("--quiet"), [&](std::span<dvs_event> ev) {
             wr.write(ev);
@@ -263,7 +263,7 @@ int render_verb(const args& a) {
     for_each_cut_chunk(r, c, !a.flag("--quiet"),
                        [&](std::span<dvs_event> ev) { bins.add(ev.begin(), ev.end()); });
     const auto img = events::render(bins);
-    write_atomically(*out, [&](const std::string& tmp) {
+    io::write_atomically(*out, [&](const std::string& tmp) {
         std::ofstream f(tmp, std::ios::binary);
         if (ext == ".png") {
             const auto png = events::encode_png(img);

@@ -1,67 +1,16 @@
-// MNIST IDX loading (gzipped or not) and the dispatch between the three data layouts.
+// The three data layouts (dataset.hpp): MNIST IDX and .npy pairs through the I/O layer's image-set readers,
+// HDF5 in dataset_h5.cpp.
 #include "spikekit/converters/dataset.hpp"
 
 #include <filesystem>
 
-#include <zlib.h>
-
 #include "spikekit/core/error.hpp"
+#include "spikekit/io/image_sets.hpp"
 
 namespace spikekit::converters {
 namespace fs = std::filesystem;
 
 namespace {
-
-// The whole file, through zlib so that .gz and plain files read the same way.
-std::vector<unsigned char> read_maybe_gzip(const std::string& path) {
-    gzFile f = gzopen(path.c_str(), "rb");
-    if (!f) throw input_error(path, "", "cannot open the file");
-    std::vector<unsigned char> data;
-    unsigned char buf[1 << 16];
-    int n = 0;
-    while ((n = gzread(f, buf, sizeof buf)) > 0) data.insert(data.end(), buf, buf + n);
-    int err = Z_OK;
-    const char* msg = gzerror(f, &err);
-    const std::string problem =
-        (n < 0 || (err != Z_OK && err != Z_STREAM_END)) ? std::string(msg ? msg : "read error") : "";
-    gzclose(f);
-    if (!problem.empty())
-        throw input_error(path, "byte " + std::to_string(data.size()) + " (decompressed)",
-                          "corrupt or truncated gzip data: " + problem);
-    return data;
-}
-
-std::uint32_t be32(const std::vector<unsigned char>& d, std::size_t at) {
-    return std::uint32_t{d[at]} << 24 | std::uint32_t{d[at + 1]} << 16 | std::uint32_t{d[at + 2]} << 8 |
-           d[at + 3];
-}
-
-// An IDX file of unsigned bytes with `rank` dimensions: returns the dims and the payload.
-std::vector<std::uint32_t> read_idx(const std::string& path, unsigned rank,
-                                    std::vector<unsigned char>& payload) {
-    auto d = read_maybe_gzip(path);
-    const std::size_t header = 4 + 4 * std::size_t{rank};
-    if (d.size() < header)
-        throw input_error(path, "byte 0", "too short for an IDX header of rank " + std::to_string(rank));
-    const std::uint32_t magic = be32(d, 0);
-    if (magic != (0x0800u | rank))
-        throw input_error(path, "byte 0",
-                          "IDX magic 0x" + std::to_string(magic) + " is not that of unsigned bytes of rank " +
-                              std::to_string(rank) + " (0x0000080" + std::to_string(rank) + ")");
-    std::vector<std::uint32_t> dims;
-    std::size_t expect = 1;
-    for (unsigned k = 0; k < rank; ++k) {
-        dims.push_back(be32(d, 4 + 4 * k));
-        expect *= dims.back();
-    }
-    if (d.size() - header != expect)
-        throw input_error(path, "byte " + std::to_string(d.size()),
-                          "holds " + std::to_string(d.size() - header) +
-                              " data bytes, the header announces " + std::to_string(expect) +
-                              (d.size() - header < expect ? " (truncated)" : ""));
-    payload.assign(d.begin() + static_cast<std::ptrdiff_t>(header), d.end());
-    return dims;
-}
 
 std::string find_idx(const fs::path& dir, const std::string& stem) {
     for (const char* ext : {"", ".gz"}) {
@@ -77,16 +26,17 @@ dataset load_idx_dir(const fs::path& dir, split s, std::size_t limit) {
     dataset d;
     d.source = find_idx(dir, prefix + "-images-idx3-ubyte");
     const std::string lfile = find_idx(dir, prefix + "-labels-idx1-ubyte");
-    std::vector<unsigned char> pixels, labels;
-    const auto dims = read_idx(d.source, 3, pixels);
-    const auto ldims = read_idx(lfile, 1, labels);
-    if (ldims[0] != dims[0])
+    const auto images = io::read_idx(d.source, 3);
+    const auto labels = io::read_idx(lfile, 1);
+    const auto& dims = images.dims;
+    if (labels.dims[0] != dims[0])
         throw input_error(lfile, "byte 4",
-                          std::to_string(ldims[0]) + " labels for " + std::to_string(dims[0]) + " images");
+                          std::to_string(labels.dims[0]) + " labels for " + std::to_string(dims[0]) +
+                              " images");
     d.count = dims[0];
     d.sample = {1, static_cast<int>(dims[1]), static_cast<int>(dims[2])};
-    detail::set_images_u8(d, pixels);
-    d.labels.assign(labels.begin(), labels.end());
+    detail::set_images_u8(d, images.data);
+    d.labels.assign(labels.data.begin(), labels.data.end());
     detail::finish_dataset(d, limit, lfile);
     return d;
 }
@@ -95,7 +45,7 @@ dataset load_idx_dir(const fs::path& dir, split s, std::size_t limit) {
 
 namespace detail {
 
-void set_images_u8(dataset& d, const std::vector<unsigned char>& pixels) {
+void set_images_u8(dataset& d, const std::vector<std::uint8_t>& pixels) {
     d.x.resize(pixels.size());
     for (std::size_t k = 0; k < pixels.size(); ++k) d.x[k] = static_cast<float>(pixels[k]) / 255.0f;
 }
@@ -113,6 +63,27 @@ void finish_dataset(dataset& d, std::size_t limit, const std::string& labels_fil
         d.x.resize(limit * d.sample.size());
         d.labels.resize(limit);
     }
+}
+
+dataset load_npy_pair(const std::string& images, const std::string& labels, std::size_t limit) {
+    const auto x = io::read_npy(images);
+    const auto y = io::read_npy(labels);
+    dataset d;
+    d.source = images;
+    if (x.shape.empty()) throw input_error(images, "header", "a scalar is not a set of images");
+    d.count = x.shape[0];
+    d.sample = sample_shape_of(x.shape, images, "header");
+    const std::size_t n = d.count * d.sample.size();
+    const bool pixels = x.kind == 'u' && x.item == 1;
+    d.x.resize(n);
+    for (std::size_t k = 0; k < n; ++k)
+        d.x[k] = pixels ? static_cast<float>(x.value(k) / 255.0) : static_cast<float>(x.value(k));
+    if (y.kind == 'f' || y.shape.size() != 1)
+        throw input_error(labels, "header", "labels must be a 1-D integer array");
+    d.labels.resize(y.shape[0]);
+    for (std::size_t k = 0; k < y.shape[0]; ++k) d.labels[k] = static_cast<int>(y.value(k));
+    finish_dataset(d, limit, labels);
+    return d;
 }
 
 } // namespace detail

@@ -9,11 +9,11 @@
 #include <cmath>
 #include <string>
 
-#include "h5.hpp"
 #include "simulation_impl.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/output.hpp"
+#include "spikekit/io/h5.hpp"
 
 namespace spikekit {
 namespace {
@@ -33,7 +33,7 @@ std::string pop_group(const lowered_pop& lp) {
 }
 
 template <class T>
-void expect_size(const h5::reader& r, const std::string& dataset, const std::vector<T>& got,
+void expect_size(const io::h5::reader& r, const std::string& dataset, const std::vector<T>& got,
                  std::size_t want) {
     if (got.size() != want)
         throw input_error(r.path(), dataset,
@@ -48,12 +48,12 @@ struct saved_arrays {
     std::vector<std::vector<std::int64_t>> ints;
 };
 
-void write_arrays(h5::writer& w, const std::string& g, const group_state& st) {
+void write_arrays(io::h5::writer& w, const std::string& g, const group_state& st) {
     for (const auto& a : st.real_arrays()) w.write(g + "/real/" + a.name, *a.data);
     for (const auto& a : st.int_arrays()) w.write(g + "/int/" + a.name, *a.data);
 }
 
-saved_arrays read_arrays(const h5::reader& r, const std::string& g, const group_state& st) {
+saved_arrays read_arrays(const io::h5::reader& r, const std::string& g, const group_state& st) {
     saved_arrays out;
     for (const auto& a : st.real_arrays()) {
         out.reals.push_back(r.read_doubles(g + "/real/" + a.name));
@@ -83,7 +83,7 @@ void assign_from(std::vector<Dst>& dst, const std::vector<Src>& src) {
 void simulation::save_checkpoint(const std::string& path) const {
     const auto& s = *p_;
     write_atomically(path, [&](const std::string& tmp) {
-        h5::writer w(tmp);
+        io::h5::writer w(tmp);
         w.group("/checkpoint");
         w.attr("/checkpoint", "format", format_name);
         w.attr("/checkpoint", "version", format_version);
@@ -131,7 +131,7 @@ void simulation::save_checkpoint(const std::string& path) const {
 }
 
 std::string simulation::checkpoint_config(const std::string& path) {
-    h5::reader r(path);
+    io::h5::reader r(path);
     if (!r.has("/checkpoint/step"))
         throw input_error(path, "/checkpoint", "not a spikekit checkpoint (no /checkpoint/step)");
     if (r.read_string_attr("/checkpoint", "format") != format_name)
@@ -144,7 +144,7 @@ std::string simulation::checkpoint_config(const std::string& path) {
 void simulation::restore_checkpoint(const std::string& path) {
     auto& s = *p_;
     checkpoint_config(path); // validates the format
-    h5::reader r(path);
+    io::h5::reader r(path);
     if (r.read_string_attr("/checkpoint", "network") != network_identity(s.desc))
         throw input_error(
             path, "/checkpoint.network",

@@ -5,9 +5,9 @@
 
 #include <tbb/parallel_for.h>
 
-#include "h5.hpp"
 #include "spikekit/core/lowering.hpp"
 #include "spikekit/core/error.hpp"
+#include "spikekit/io/h5.hpp"
 
 namespace spikekit::lowering {
 
@@ -15,7 +15,7 @@ value_source::value_source(const value_spec& s, std::uint64_t key, std::size_t e
                            const std::string& where)
     : spec_(&s), key_(key) {
     if (s.type == value_spec::kind::list) table_ = s.values;
-    if (s.type == value_spec::kind::hdf5) table_ = h5::reader(s.file).read_doubles(s.dataset);
+    if (s.type == value_spec::kind::hdf5) table_ = io::h5::reader(s.file).read_doubles(s.dataset);
     if ((s.type == value_spec::kind::list || s.type == value_spec::kind::hdf5) && table_.size() != expected)
         throw input_error(s.type == value_spec::kind::hdf5 ? s.file : std::string(), where,
                           "expected " + std::to_string(expected) + " values, got " +
@@ -224,7 +224,7 @@ connection_list structure(const projection& p, std::uint32_t n_src, std::uint32_
             src.assign(c.sources.begin(), c.sources.end());
             tgt.assign(c.targets.begin(), c.targets.end());
         } else {
-            h5::reader r(c.file);
+            io::h5::reader r(c.file);
             src = r.read_ints(c.sources_dataset);
             tgt = r.read_ints(c.targets_dataset);
             if (src.size() != tgt.size())

@@ -1,34 +1,14 @@
 #include "spikekit/core/output.hpp"
 
-#include <cstdio>
-#include <filesystem>
-#include <unistd.h>
-
-#include "h5.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
+#include "spikekit/io/h5.hpp"
 
 namespace spikekit {
 
-void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
-    namespace fs = std::filesystem;
-    const fs::path target(path);
-    const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()));
-    try {
-        write(tmp.string());
-        std::error_code ec;
-        fs::rename(tmp, target, ec);
-        if (ec) throw runtime_error(path + ": cannot move the finished file into place: " + ec.message());
-    } catch (...) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw;
-    }
-}
-
 void write_results_hdf5(const std::string& path, const simulation& sim) {
     write_atomically(path, [&](const std::string& tmp) {
-        h5::writer w(tmp);
+        io::h5::writer w(tmp);
         const double dt = sim.dt_ms();
         w.group("/spikes");
         for (const auto& r : sim.spikes()) {
@@ -47,14 +27,18 @@ void write_results_hdf5(const std::string& path, const simulation& sim) {
             const std::size_t samples = n ? t.values.size() / n : 0;
             w.write(g + "/data", t.values, {static_cast<hsize_t>(samples), static_cast<hsize_t>(n)});
             w.attr(g + "/data", "units", t.unit);
-            w.write(g + "/mapping/node_ids", std::vector<std::uint64_t>(t.node_ids.begin(), t.node_ids.end()));
+            w.write(g + "/mapping/node_ids",
+                    std::vector<std::uint64_t>(t.node_ids.begin(), t.node_ids.end()));
             const double start = static_cast<double>(t.first_step) * dt;
             const double step = static_cast<double>(t.interval_steps) * dt;
-            w.write(g + "/mapping/time", std::vector<double>{start, start + static_cast<double>(samples) * step, step});
+            w.write(g + "/mapping/time",
+                    std::vector<double>{start, start + static_cast<double>(samples) * step, step});
         }
         // Learned weights, in the form a config reads back as a projection's initial state:
-        // "connectivity": {"rule": "hdf5", "file": F, "sources_dataset": "/weights/P/source", "targets_dataset":
-        // "/weights/P/target"}, "weight": {"hdf5": {"file": F, "dataset": "/weights/P/weight"}} (same for delay).
+        // "connectivity": {"rule": "hdf5", "file": F, "sources_dataset": "/weights/P/source",
+        // "targets_dataset":
+        // "/weights/P/target"}, "weight": {"hdf5": {"file": F, "dataset": "/weights/P/weight"}} (same for
+        // delay).
         for (const auto& pw : sim.plastic_weights()) {
             const std::string g = "/weights/" + pw.projection;
             w.write(g + "/source", pw.source);

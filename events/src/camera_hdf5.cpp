@@ -1,139 +1,79 @@
-// spikekit's HDF5 event layout (writer.hpp): the sink appends to extendable chunked datasets, the decoder
-// reads them back in hyperslabs of at most the caller's buffer, so neither holds the whole file.
-#include <array>
-#include <hdf5.h>
+// spikekit's HDF5 event layout (writer.hpp), through the I/O layer: the sink appends to extendable chunked
+// datasets, the decoder reads them back in slices of at most the caller's buffer, so neither holds the whole
+// file.
+#include <optional>
 #include <vector>
 
 #include "camera_decoder.hpp"
 #include "spikekit/events/writer.hpp"
+#include "spikekit/io/h5.hpp"
 
 namespace spikekit::events {
 namespace {
 
+namespace h5 = io::h5;
 constexpr hsize_t chunk = 1 << 16;
 const char* const names[4] = {"/events/t", "/events/x", "/events/y", "/events/p"};
-
-// RAII for an HDF5 identifier.
-struct h5id {
-    hid_t id = -1;
-    herr_t (*close)(hid_t) = nullptr;
-    h5id(hid_t i, herr_t (*c)(hid_t)) : id(i), close(c) {}
-    h5id(const h5id&) = delete;
-    h5id& operator=(const h5id&) = delete;
-    h5id(h5id&& o) noexcept : id(o.id), close(o.close) { o.id = -1; }
-    ~h5id() {
-        if (id >= 0) close(id);
-    }
-};
-
-hid_t type_of(int column) {
-    return column == 0 ? H5T_NATIVE_INT64 : column == 3 ? H5T_NATIVE_UINT8 : H5T_NATIVE_UINT16;
-}
-
-void quiet() {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-}
-
-void attr_u32(hid_t obj, const char* name, std::uint32_t v, const std::string& path) {
-    h5id space(H5Screate(H5S_SCALAR), H5Sclose);
-    h5id a(H5Acreate2(obj, name, H5T_STD_U32LE, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    if (a.id < 0 || H5Awrite(a.id, H5T_NATIVE_UINT32, &v) < 0)
-        throw runtime_error(path + ": cannot write attribute " + name);
-}
-
-void attr_str(hid_t obj, const char* name, const std::string& v, const std::string& path) {
-    h5id type(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(type.id, std::max<std::size_t>(v.size(), 1));
-    h5id space(H5Screate(H5S_SCALAR), H5Sclose);
-    h5id a(H5Acreate2(obj, name, type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    if (a.id < 0 || H5Awrite(a.id, type.id, v.empty() ? "" : v.c_str()) < 0)
-        throw runtime_error(path + ": cannot write attribute " + name);
-}
 
 class hdf5_sink final : public event_sink {
   public:
     hdf5_sink(const std::string& path, std::uint16_t width, std::uint16_t height, const std::string& source)
-        : path_(path) {
-        quiet();
-        file_.emplace_back(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-        if (file_[0].id < 0) throw runtime_error(path + ": cannot create the HDF5 file");
-        h5id group(H5Gcreate2(file_[0].id, "/events", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-        attr_u32(group.id, "width", width, path);
-        attr_u32(group.id, "height", height, path);
-        attr_str(group.id, "source_format", source, path);
-        for (int c = 0; c < 4; ++c) {
-            const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
-            h5id space(H5Screate_simple(1, &zero, &unlimited), H5Sclose);
-            h5id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-            H5Pset_chunk(dcpl.id, 1, &chunk);
-            // Byte shuffle + deflate: sorted times and small coordinates compress several-fold.
-            if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
-                H5Pset_shuffle(dcpl.id);
-                H5Pset_deflate(dcpl.id, 4);
-            }
-            sets_.emplace_back(
-                H5Dcreate2(file_[0].id, names[c], type_of(c), space.id, H5P_DEFAULT, dcpl.id, H5P_DEFAULT),
-                H5Dclose);
-            if (sets_.back().id < 0) throw runtime_error(path + ": cannot create " + names[c]);
-        }
-        attr_str(sets_[0].id, "units", "us", path);
+        : w_(std::in_place, path) {
+        w_->group("/events");
+        w_->attr_u32("/events", "width", width);
+        w_->attr_u32("/events", "height", height);
+        w_->attr("/events", "source_format", source);
+        t_.emplace(w_->append_dataset<std::int64_t>(names[0], chunk));
+        x_.emplace(w_->append_dataset<std::uint16_t>(names[1], chunk));
+        y_.emplace(w_->append_dataset<std::uint16_t>(names[2], chunk));
+        p_.emplace(w_->append_dataset<std::uint8_t>(names[3], chunk));
+        w_->attr(names[0], "units", "us");
     }
 
     void write(std::span<const dvs_event> events) override {
-        const hsize_t n = events.size();
+        const std::size_t n = events.size();
         if (n == 0) return;
-        t_.resize(n);
-        x_.resize(n);
-        y_.resize(n);
-        p_.resize(n);
+        t_buf_.resize(n);
+        x_buf_.resize(n);
+        y_buf_.resize(n);
+        p_buf_.resize(n);
         for (std::size_t i = 0; i < n; ++i) {
-            t_[i] = events[i].t_us;
-            x_[i] = events[i].x;
-            y_[i] = events[i].y;
-            p_[i] = events[i].p;
+            t_buf_[i] = events[i].t_us;
+            x_buf_[i] = events[i].x;
+            y_buf_[i] = events[i].y;
+            p_buf_[i] = events[i].p;
         }
-        const std::array<const void*, 4> cols = {t_.data(), x_.data(), y_.data(), p_.data()};
-        const hsize_t total = size_ + n;
-        for (int c = 0; c < 4; ++c) {
-            const hid_t d = sets_[static_cast<std::size_t>(c)].id;
-            if (H5Dset_extent(d, &total) < 0) throw runtime_error(path_ + ": cannot extend " + names[c]);
-            h5id fspace(H5Dget_space(d), H5Sclose);
-            h5id mspace(H5Screate_simple(1, &n, nullptr), H5Sclose);
-            H5Sselect_hyperslab(fspace.id, H5S_SELECT_SET, &size_, nullptr, &n, nullptr);
-            if (H5Dwrite(d, type_of(c), mspace.id, fspace.id, H5P_DEFAULT,
-                         cols[static_cast<std::size_t>(c)]) < 0)
-                throw runtime_error(path_ + ": cannot write " + names[c]);
-        }
-        size_ = total;
+        t_->append(t_buf_);
+        x_->append(x_buf_);
+        y_->append(y_buf_);
+        p_->append(p_buf_);
     }
 
     void close() override {
-        sets_.clear();
-        if (!file_.empty() && H5Fflush(file_[0].id, H5F_SCOPE_GLOBAL) < 0)
-            throw runtime_error(path_ + ": cannot flush the HDF5 file");
-        file_.clear();
+        t_.reset();
+        x_.reset();
+        y_.reset();
+        p_.reset();
+        if (w_) w_->close();
+        w_.reset();
     }
 
   private:
-    std::string path_;
-    std::vector<h5id> file_, sets_;
-    hsize_t size_ = 0;
-    std::vector<std::int64_t> t_;
-    std::vector<std::uint16_t> x_, y_;
-    std::vector<std::uint8_t> p_;
+    std::optional<h5::writer> w_;
+    std::optional<h5::appender<std::int64_t>> t_;
+    std::optional<h5::appender<std::uint16_t>> x_, y_;
+    std::optional<h5::appender<std::uint8_t>> p_;
+    std::vector<std::int64_t> t_buf_;
+    std::vector<std::uint16_t> x_buf_, y_buf_;
+    std::vector<std::uint8_t> p_buf_;
 };
 
 class hdf5_decoder final : public decoder {
   public:
-    hdf5_decoder(const std::string& path, stream_info& info, bool jumps) : path_(path) {
-        quiet();
-        file_.emplace_back(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-        if (file_[0].id < 0)
-            throw input_error(path, "", "cannot open as HDF5 (corrupted or truncated file?)");
-        for (int c = 0; c < 4; ++c) open_column(c);
-        h5id group(H5Gopen2(file_[0].id, "/events", H5P_DEFAULT), H5Gclose);
-        info.width = static_cast<std::uint16_t>(read_attr(group.id, "width"));
-        info.height = static_cast<std::uint16_t>(read_attr(group.id, "height"));
+    hdf5_decoder(const std::string& path, stream_info& info, bool jumps) : r_(path), path_(path) {
+        for (int c = 0; c < 4; ++c) check_column(c);
+        info.width = static_cast<std::uint16_t>(read_attr("width"));
+        info.height = static_cast<std::uint16_t>(read_attr("height"));
         chk_.width = info.width;
         chk_.height = info.height;
         chk_.allow_time_jumps = jumps;
@@ -146,18 +86,10 @@ class hdf5_decoder final : public decoder {
         x_.resize(n);
         y_.resize(n);
         p_.resize(n);
-        const std::array<void*, 4> cols = {t_.data(), x_.data(), y_.data(), p_.data()};
-        for (int c = 0; c < 4; ++c) {
-            const hid_t d = sets_[static_cast<std::size_t>(c)].id;
-            h5id fspace(H5Dget_space(d), H5Sclose);
-            h5id mspace(H5Screate_simple(1, &n, nullptr), H5Sclose);
-            H5Sselect_hyperslab(fspace.id, H5S_SELECT_SET, &pos_, nullptr, &n, nullptr);
-            if (H5Dread(d, type_of(c), mspace.id, fspace.id, H5P_DEFAULT, cols[static_cast<std::size_t>(c)]) <
-                0)
-                throw input_error(path_, names[c],
-                                  "cannot read events " + std::to_string(pos_) + ".." +
-                                      std::to_string(pos_ + n));
-        }
+        r_.read_slice(names[0], pos_, std::span(t_));
+        r_.read_slice(names[1], pos_, std::span(x_));
+        r_.read_slice(names[2], pos_, std::span(y_));
+        r_.read_slice(names[3], pos_, std::span(p_));
         for (std::size_t i = 0; i < n; ++i) {
             out[i] = dvs_event{t_[i], x_[i], y_[i], p_[i]};
             if (!chk_.ok(out[i])) {
@@ -178,16 +110,12 @@ class hdf5_decoder final : public decoder {
     }
 
   private:
-    void open_column(int c) {
-        sets_.emplace_back(H5Dopen2(file_[0].id, names[c], H5P_DEFAULT), H5Dclose);
-        if (sets_.back().id < 0)
+    void check_column(int c) {
+        if (!r_.has(names[c]))
             throw input_error(path_, names[c],
                               "missing dataset (spikekit HDF5 events need /events/{t,x,y,p})");
-        h5id space(H5Dget_space(sets_.back().id), H5Sclose);
-        hsize_t dims[2] = {0, 0};
-        if (H5Sget_simple_extent_ndims(space.id) != 1)
-            throw input_error(path_, names[c], "expected a 1-D dataset");
-        H5Sget_simple_extent_dims(space.id, dims, nullptr);
+        const auto dims = r_.dims(names[c]);
+        if (dims.size() != 1) throw input_error(path_, names[c], "expected a 1-D dataset");
         if (c == 0) size_ = dims[0];
         if (dims[0] != size_)
             throw input_error(path_, names[c],
@@ -195,17 +123,21 @@ class hdf5_decoder final : public decoder {
                                   std::to_string(size_));
     }
 
-    std::uint32_t read_attr(hid_t obj, const char* name) {
-        std::uint32_t v = 0;
-        h5id a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
-        if (a.id < 0 || H5Aread(a.id, H5T_NATIVE_UINT32, &v) < 0 || v == 0 || v > 65535)
-            throw input_error(path_, std::string("/events@") + name,
-                              "missing or invalid sensor size attribute");
-        return v;
+    std::uint32_t read_attr(const char* name) const {
+        const std::string where = std::string("/events@") + name;
+        double v = 0;
+        try {
+            v = r_.read_double_attr("/events", name);
+        } catch (const input_error&) {
+            v = 0;
+        }
+        if (!(v >= 1 && v <= 65535) || v != static_cast<double>(static_cast<std::uint32_t>(v)))
+            throw input_error(path_, where, "missing or invalid sensor size attribute");
+        return static_cast<std::uint32_t>(v);
     }
 
+    h5::reader r_;
     std::string path_;
-    std::vector<h5id> file_, sets_;
     hsize_t size_ = 0, pos_ = 0;
     event_check chk_;
     std::vector<std::int64_t> t_;

@@ -1,10 +1,10 @@
 // HDF5 output and input of encoded ECG (layout documented in ecg.hpp).
 #include <algorithm>
 
-#include "../../core/src/h5.hpp"
 #include "spikekit/core/error.hpp"
-#include "spikekit/core/output.hpp"
 #include "spikekit/events/ecg.hpp"
+#include "spikekit/io/atomic_file.hpp"
+#include "spikekit/io/h5.hpp"
 
 namespace spikekit::events {
 namespace {
@@ -34,7 +34,7 @@ std::vector<T> column(const std::vector<level_event>& ev, F f) {
 }
 
 void write_file(const std::string& path, const encoded_ecg& e, std::span<const annotation> ann) {
-    h5::writer w(path);
+    io::h5::writer w(path);
     w.group("/ecg");
     w.attr("/ecg", "record", e.record);
     w.attr("/ecg", "leads", join_lines(e.leads));
@@ -75,11 +75,11 @@ void write_file(const std::string& path, const encoded_ecg& e, std::span<const a
 } // namespace
 
 void write_encoded_hdf5(const std::string& path, const encoded_ecg& e, std::span<const annotation> ann) {
-    write_atomically(path, [&](const std::string& tmp) { write_file(tmp, e, ann); });
+    io::write_atomically(path, [&](const std::string& tmp) { write_file(tmp, e, ann); });
 }
 
 encoded_ecg read_encoded_hdf5(const std::string& path) {
-    h5::reader r(path);
+    io::h5::reader r(path);
     encoded_ecg e;
     e.record = r.read_string_attr("/ecg", "record");
     e.leads = split_lines(r.read_string_attr("/ecg", "leads"));

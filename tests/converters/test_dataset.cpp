@@ -178,7 +178,7 @@ TEST_CASE("HDF5 files load /<split>/images and /<split>/labels") {
     CHECK(s.image(1)[3] == doctest::Approx(0.4));
     CHECK(error_of(path, split::train).find("no images and labels datasets") != std::string::npos);
     std::ofstream(d.file("fake.h5")) << "not hdf5";
-    CHECK(error_of(d.file("fake.h5")).find("cannot open as HDF5") != std::string::npos);
+    CHECK(error_of(d.file("fake.h5")).find("not an HDF5 file") != std::string::npos);
 }
 
 TEST_CASE("data of the wrong shape for a model is an input error naming the data file") {

@@ -2,11 +2,11 @@
 
 #include <filesystem>
 
-#include "../../core/src/h5.hpp"
 #include "../support/test_support.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/output.hpp"
+#include "spikekit/io/h5.hpp"
 #include "spikekit/neurons/models.hpp"
 
 using namespace spikekit;
@@ -30,7 +30,7 @@ TEST_CASE("results are written in the SONATA spike and report layouts") {
     sim.run(50);
     const auto path = dir.file("out.h5");
     write_results_hdf5(path, sim);
-    h5::reader r(path);
+    io::h5::reader r(path);
     CHECK(r.read_doubles("/spikes/s/timestamps") == std::vector<double>{1.0, 5.5, 20.0});
     CHECK(r.read_ints("/spikes/s/node_ids") == std::vector<std::int64_t>{0, 1, 0});
     CHECK(r.read_string_attr("/spikes/s", "sorting") == "by_time");
@@ -54,23 +54,24 @@ TEST_CASE("a write that fails leaves neither a partial file nor a temporary") {
     const auto path = dir.file("result.h5");
     CHECK_THROWS_AS(write_atomically(path,
                                      [](const std::string& tmp) {
-                                         h5::writer w(tmp);
+                                         io::h5::writer w(tmp);
                                          w.write("/x", std::vector<double>{1, 2, 3});
                                          throw runtime_error("simulated crash while writing");
                                      }),
                     runtime_error);
     CHECK(std::filesystem::is_empty(dir.path));
     // an existing result survives a failed rewrite
-    write_atomically(path, [](const std::string& tmp) { h5::writer(tmp).write("/x", std::vector<double>{1}); });
+    write_atomically(path,
+                     [](const std::string& tmp) { io::h5::writer(tmp).write("/x", std::vector<double>{1}); });
     CHECK_THROWS(write_atomically(path, [](const std::string&) { throw runtime_error("boom"); }));
-    CHECK(h5::reader(path).read_doubles("/x") == std::vector<double>{1});
+    CHECK(io::h5::reader(path).read_doubles("/x") == std::vector<double>{1});
 }
 
 TEST_CASE("connectivity and values can come from HDF5 datasets; bad files are input errors") {
     test::temp_dir dir("hdf5_input");
     const auto path = dir.file("conn.h5");
     {
-        h5::writer w(path);
+        io::h5::writer w(path);
         w.write("/src", std::vector<std::int64_t>{0, 1, 2});
         w.write("/tgt", std::vector<std::int64_t>{1, 1, 0});
         w.write("/w", std::vector<double>{1.5, 2.5, 3.5});
@@ -79,9 +80,10 @@ TEST_CASE("connectivity and values can come from HDF5 datasets; bad files are in
     }
     auto config = [&](const std::string& tgt_ds, const std::string& file) {
         return R"({"populations": [{"name": "a", "size": 3, "model": "poisson_source"}, {"name": "b", "size": 2, "model": "lif_delta"}],
-          "projections": [{"source": "a", "target": "b", "connectivity": {"rule": "hdf5", "file": ")" + file +
-               R"(", "sources_dataset": "/src", "targets_dataset": ")" + tgt_ds + R"("},
-          "weight": {"hdf5": {"file": ")" + file + R"(", "dataset": "/w"}}}]})";
+          "projections": [{"source": "a", "target": "b", "connectivity": {"rule": "hdf5", "file": ")" +
+               file + R"(", "sources_dataset": "/src", "targets_dataset": ")" + tgt_ds + R"("},
+          "weight": {"hdf5": {"file": ")" +
+               file + R"(", "dataset": "/w"}}}]})";
     };
     simulation ok(parse_config(config("/tgt", path), "c.json", models()), models());
     CHECK(ok.synapses() == 3);

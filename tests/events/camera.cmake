@@ -8,7 +8,6 @@ spikekit_test(events_camera
   LIBS spikekit::events spikekit::neurons ZLIB::ZLIB nlohmann_json::nlohmann_json)
 target_compile_definitions(test_events_camera PRIVATE SPIKEKIT_BIN="$<TARGET_FILE:spikekit>")
 add_dependencies(test_events_camera spikekit)
-target_include_directories(test_events_camera SYSTEM PRIVATE ${HDF5_C_INCLUDE_DIRS}) # core/src/h5.hpp
 
 # The libFuzzer targets, built with clang by the script and run 5 s each on the real samples. They carry
 # their own sanitizers, so the sanitizer build of the suite does not run them a second time.

@@ -1,8 +1,8 @@
 // Writers: EVT 2.0 and HDF5 files read back to the same events; the writer refuses what its format cannot
 // hold; broken HDF5 event files are reported by dataset.
-#include "../../core/src/h5.hpp"
 #include "camera_test_support.hpp"
 #include "spikekit/events/writer.hpp"
+#include "spikekit/io/h5.hpp"
 
 using namespace spikekit;
 using namespace spikekit::test;
@@ -95,7 +95,7 @@ TEST_CASE("HDF5 event files: missing datasets, unequal lengths, missing sensor s
     temp_dir dir("camera_hdf5_bad");
     auto make = [&](const std::string& name, bool with_p, std::size_t p_len, bool with_size) {
         const auto path = dir.file(name);
-        h5::writer w(path);
+        io::h5::writer w(path);
         w.group("/events");
         w.write("/events/t", std::vector<std::int64_t>{1, 2, 3});
         w.write("/events/x", std::vector<std::uint32_t>{1, 2, 3});

@@ -18,12 +18,12 @@ hdf5_lib=$(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
 
 # The parsers: everything the reader needs (HDF5 is parsed by libhdf5 itself, so it has no target here).
 lib="camera_reader camera_prophesee_header evt2_decoder evt3_decoder dat_decoder nmnist_decoder aedat2_decoder
-     aedat31_decoder aedat4_decoder camera_hdf5"
+     aedat31_decoder aedat4_decoder camera_hdf5 io/h5"
 formats="nmnist evt2 evt3 dat aedat2 aedat31 aedat4"
-flags="-std=c++20 -O1 -g -fno-omit-frame-pointer -I$src/events/include -I$src/events/src -I$src/core/include $hdf5_inc"
+flags="-std=c++20 -O1 -g -fno-omit-frame-pointer -I$src/events/include -I$src/events/src -I$src/core/include -I$src/io/include $hdf5_inc"
 # Rebuild an object when its source or any header is newer (headers change rarely; be conservative).
 compile_objects "$lib" "$(ls -t "$src"/events/src/*.hpp "$src"/events/include/spikekit/events/*.hpp \
-                            "$src"/core/include/spikekit/core/error.hpp | head -1)"
+                            "$src"/io/include/spikekit/io/*.hpp | head -1)"
 
 corpus=$(mktemp -d /tmp/spikekit_fuzz_corpus.XXXXXX)
 trap 'rm -rf "$corpus"' EXIT

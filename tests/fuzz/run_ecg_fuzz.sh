@@ -14,9 +14,9 @@ find_fuzz_compiler
 [ -d "$shared/data/mitdb" ] || skip "MIT-BIH records not found in $shared/data/mitdb"
 
 lib="wfdb_header wfdb_signal wfdb_annotations"
-flags="-std=c++20 -O1 -g -fno-omit-frame-pointer -I$src/events/include -I$src/events/src -I$src/core/include"
+flags="-std=c++20 -O1 -g -fno-omit-frame-pointer -I$src/events/include -I$src/events/src -I$src/core/include -I$src/io/include"
 compile_objects "$lib" "$(ls -t "$src"/events/src/wfdb_*.hpp "$src"/events/include/spikekit/events/wfdb.hpp \
-                            "$src"/core/include/spikekit/core/error.hpp | head -1)"
+                            "$src"/io/include/spikekit/io/error.hpp | head -1)"
 
 corpus=$(mktemp -d /tmp/spikekit_ecg_fuzz_corpus.XXXXXX)
 trap 'rm -rf "$corpus"' EXIT

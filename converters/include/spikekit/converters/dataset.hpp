@@ -11,6 +11,7 @@
 // data is taken as it is. Labels are integers [N]. Every problem (missing file, bad magic, truncation,
 // shape or count mismatch) is an input_error naming the file and the byte offset or dataset.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,7 @@ void check_sample_shape(const dataset& d, const shape& model_input);
 
 namespace detail {
 // Fill `d.x` / `d.labels` from raw arrays; shared by the three formats.
-void set_images_u8(dataset& d, const std::vector<unsigned char>& pixels);
+void set_images_u8(dataset& d, const std::vector<std::uint8_t>& pixels);
 void finish_dataset(dataset& d, std::size_t limit, const std::string& labels_file);
 dataset load_npy_pair(const std::string& images, const std::string& labels, std::size_t limit);
 dataset load_hdf5(const std::string& file, split s, std::size_t limit);

@@ -11,18 +11,17 @@
 //   /report/<population>/<variable>/mapping/time       float64 [start, stop, step] in ms (stop exclusive)
 // and provenance in /spikekit (attributes: version, config (JSON), dt, t_stop, seed).
 //
-// Files are written to a temporary beside the target and renamed into place, so a killed run leaves either
-// the previous file or the complete new one, never a partial file.
-#include <functional>
+// Files are written through io::write_atomically (spikekit/io/atomic_file.hpp): a temporary beside the
+// target renamed into place, so a killed run leaves either the previous file or the complete new one.
 #include <string>
 
 #include "spikekit/core/simulation.hpp"
+#include "spikekit/io/atomic_file.hpp"
 
 namespace spikekit {
 
 void write_results_hdf5(const std::string& path, const simulation& sim);
 
-// Write through `write(tmp_path)` then rename to `path`; the temporary is removed on failure.
-void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write);
+using io::write_atomically; // where it was declared before the I/O layer existed
 
 } // namespace spikekit

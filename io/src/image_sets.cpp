@@ -1,21 +1,24 @@
-// NumPy .npy (format versions 1-3, C order, little-endian numbers) images and labels.
+// Image-set formats (image_sets.hpp): MNIST IDX through zlib, NumPy .npy.
+#include "spikekit/io/image_sets.hpp"
+
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
-#include "spikekit/converters/dataset.hpp"
-#include "spikekit/core/error.hpp"
+#include <zlib.h>
 
-namespace spikekit::converters::detail {
+#include "spikekit/io/error.hpp"
+
+namespace spikekit::io {
 namespace {
 
-struct npy {
-    char kind = 'f'; // 'f' float, 'i' signed, 'u' unsigned
-    std::size_t item = 4;
-    std::vector<std::size_t> shape;
-    std::string data;
-};
+// Big-endian 32-bit word at byte `at`.
+std::uint32_t be32(const std::vector<std::uint8_t>& d, std::size_t at) {
+    return std::uint32_t{d[at]} << 24 | std::uint32_t{d[at + 1]} << 16 | std::uint32_t{d[at + 2]} << 8 |
+           d[at + 3];
+}
 
 // The value of `key` in the header dict ("{'descr': '<f4', 'fortran_order': False, 'shape': (10, 28, 28),
 // }").
@@ -33,7 +36,61 @@ std::string dict_value(const std::string& h, const std::string& key, const std::
     return h.substr(v, end - v + 1);
 }
 
-npy read_npy(const std::string& file) {
+template <class T>
+double value_as(const std::string& data, std::size_t k) {
+    T v;
+    std::memcpy(&v, data.data() + k * sizeof(T), sizeof(T));
+    return static_cast<double>(v);
+}
+
+} // namespace
+
+std::vector<std::uint8_t> read_maybe_gzip(const std::string& path) {
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (!f) throw input_error(path, "", "cannot open the file");
+    std::vector<std::uint8_t> data;
+    unsigned char buf[1 << 16];
+    int n = 0;
+    while ((n = gzread(f, buf, sizeof buf)) > 0) data.insert(data.end(), buf, buf + n);
+    int err = Z_OK;
+    const char* msg = gzerror(f, &err);
+    const std::string problem =
+        (n < 0 || (err != Z_OK && err != Z_STREAM_END)) ? std::string(msg ? msg : "read error") : "";
+    gzclose(f);
+    if (!problem.empty())
+        throw input_error(path, "byte " + std::to_string(data.size()) + " (decompressed)",
+                          "corrupt or truncated gzip data: " + problem);
+    return data;
+}
+
+idx_array read_idx(const std::string& path, unsigned rank) {
+    auto d = read_maybe_gzip(path);
+    const std::size_t header = 4 + 4 * std::size_t{rank};
+    if (d.size() < header)
+        throw input_error(path, "byte 0", "too short for an IDX header of rank " + std::to_string(rank));
+    const std::uint32_t magic = be32(d, 0);
+    if (magic != (0x0800u | rank))
+        throw input_error(path, "byte 0",
+                          "IDX magic 0x" + std::to_string(magic) + " is not that of unsigned bytes of rank " +
+                              std::to_string(rank) + " (0x0000080" + std::to_string(rank) + ")");
+    idx_array a;
+    std::size_t expect = 1;
+    for (unsigned k = 0; k < rank; ++k) {
+        a.dims.push_back(be32(d, 4 + 4 * k));
+        if (a.dims.back() != 0 && expect > SIZE_MAX / a.dims.back())
+            throw input_error(path, "byte " + std::to_string(4 + 4 * k), "dimensions too large");
+        expect *= a.dims.back();
+    }
+    if (d.size() - header != expect)
+        throw input_error(path, "byte " + std::to_string(d.size()),
+                          "holds " + std::to_string(d.size() - header) +
+                              " data bytes, the header announces " + std::to_string(expect) +
+                              (d.size() - header < expect ? " (truncated)" : ""));
+    a.data.assign(d.begin() + static_cast<std::ptrdiff_t>(header), d.end());
+    return a;
+}
+
+npy_array read_npy(const std::string& file) {
     std::ifstream f(file, std::ios::binary);
     if (!f) throw input_error(file, "", "cannot open the file");
     std::stringstream ss;
@@ -53,7 +110,7 @@ npy read_npy(const std::string& file) {
         throw input_error(file, "byte " + std::to_string(8 + len_bytes),
                           "header runs past the end of the file");
     const std::string h = s.substr(8 + len_bytes, hlen);
-    npy r;
+    npy_array r;
     const std::string descr = dict_value(h, "descr", file);
     if (descr.size() != 5 || (descr[1] != '<' && descr[1] != '|') ||
         std::string("fiu").find(descr[2]) == std::string::npos)
@@ -76,6 +133,7 @@ npy read_npy(const std::string& file) {
             if (v > (std::size_t{1} << 32)) throw input_error(file, "header", "dimension too large");
         }
         r.shape.push_back(v);
+        if (v != 0 && count > SIZE_MAX / 8 / v) throw input_error(file, "header", "shape too large");
         count *= v;
     }
     if (s.size() - start != count * r.item)
@@ -87,59 +145,29 @@ npy read_npy(const std::string& file) {
     return r;
 }
 
-template <class T>
-double value_as(const std::string& data, std::size_t k) {
-    T v;
-    std::memcpy(&v, data.data() + k * sizeof(T), sizeof(T));
-    return static_cast<double>(v);
-}
-
-double value(const npy& a, std::size_t k) {
-    switch (a.kind == 'f' ? a.item * 10 : a.item + (a.kind == 'u' ? 100 : 0)) {
+double npy_array::value(std::size_t k) const {
+    switch (kind == 'f' ? item * 10 : item + (kind == 'u' ? 100 : 0)) {
     case 40:
-        return value_as<float>(a.data, k);
+        return value_as<float>(data, k);
     case 80:
-        return value_as<double>(a.data, k);
+        return value_as<double>(data, k);
     case 1:
-        return value_as<std::int8_t>(a.data, k);
+        return value_as<std::int8_t>(data, k);
     case 2:
-        return value_as<std::int16_t>(a.data, k);
+        return value_as<std::int16_t>(data, k);
     case 4:
-        return value_as<std::int32_t>(a.data, k);
+        return value_as<std::int32_t>(data, k);
     case 8:
-        return value_as<std::int64_t>(a.data, k);
+        return value_as<std::int64_t>(data, k);
     case 101:
-        return value_as<std::uint8_t>(a.data, k);
+        return value_as<std::uint8_t>(data, k);
     case 102:
-        return value_as<std::uint16_t>(a.data, k);
+        return value_as<std::uint16_t>(data, k);
     case 104:
-        return value_as<std::uint32_t>(a.data, k);
+        return value_as<std::uint32_t>(data, k);
     default:
-        return value_as<std::uint64_t>(a.data, k);
+        return value_as<std::uint64_t>(data, k);
     }
 }
 
-} // namespace
-
-dataset load_npy_pair(const std::string& images, const std::string& labels, std::size_t limit) {
-    const npy x = read_npy(images);
-    const npy y = read_npy(labels);
-    dataset d;
-    d.source = images;
-    if (x.shape.empty()) throw input_error(images, "header", "a scalar is not a set of images");
-    d.count = x.shape[0];
-    d.sample = sample_shape_of(x.shape, images, "header");
-    const std::size_t n = d.count * d.sample.size();
-    const bool pixels = x.kind == 'u' && x.item == 1;
-    d.x.resize(n);
-    for (std::size_t k = 0; k < n; ++k)
-        d.x[k] = pixels ? static_cast<float>(value(x, k) / 255.0) : static_cast<float>(value(x, k));
-    if (y.kind == 'f' || y.shape.size() != 1)
-        throw input_error(labels, "header", "labels must be a 1-D integer array");
-    d.labels.resize(y.shape[0]);
-    for (std::size_t k = 0; k < y.shape[0]; ++k) d.labels[k] = static_cast<int>(value(y, k));
-    finish_dataset(d, limit, labels);
-    return d;
-}
-
-} // namespace spikekit::converters::detail
+} // namespace spikekit::io

@@ -10,7 +10,7 @@
 
 #include "../support/test_support.hpp"
 #include "onnx_builder.hpp"
-#include "spikekit/converters/export.hpp"
+#include "spikekit/converters/network_writer.hpp"
 #include "spikekit/converters/onnx.hpp"
 #include "spikekit/converters/quantize.hpp"
 #include "spikekit/converters/snn.hpp"
@@ -95,7 +95,7 @@ TEST_CASE("an exported network run by spikekit::simulation fires the evaluator's
         const int T = 40;
         const std::uint64_t id = 3;
         spikekit::test::temp_dir dir(input == input_coding::spikes ? "export_spikes" : "export_analog");
-        export_network(m, d.image(id), T, dir.path.string(), id);
+        write_network(m, d.image(id), T, dir.path.string(), id);
         REQUIRE(std::filesystem::exists(dir.file("network.json")));
         REQUIRE(std::filesystem::exists(dir.file("weights.h5")));
 
@@ -114,7 +114,7 @@ TEST_CASE("an exported network run by spikekit::simulation fires the evaluator's
         std::vector<float> sample(d.image(id), d.image(id) + 72);
         if (input == input_coding::analog) {
             // Export codes analog input as integrate-and-fire spikes; compare against the same spikes.
-            const auto x = build_export(m, sample.data(), id, T);
+            const auto x = build_network(m, sample.data(), id, T);
             CHECK(x.desc.populations[0]
                       .spike_times[static_cast<std::size_t>(std::max_element(sample.begin(), sample.end()) -
                                                             sample.begin())]
@@ -167,7 +167,7 @@ TEST_CASE("an 8-bit integer export (lif_int) fires the spikes of the evaluator's
     std::uint64_t hidden_sim = 0, hidden_eval = 0;
     for (std::uint64_t id = 0; id < d.count; ++id) {
         spikekit::test::temp_dir dir("export_int" + std::to_string(id));
-        export_network(m, d.image(id), T, dir.path.string(), id, 8);
+        write_network(m, d.image(id), T, dir.path.string(), id, 8);
         const auto desc = spikekit::load_config(dir.file("network.json"), models);
         CHECK(desc.find_population("layer2")->model == "lif_int");
         spikekit::simulation sim(desc, models, 1);
@@ -203,7 +203,7 @@ TEST_CASE("a gated max pool cannot be exported and says so") {
     conversion_options o;
     o.maxpool = maxpool_mode::gated;
     const snn_model m = convert(g, d, o, context(1));
-    CHECK_THROWS_WITH_AS(build_export(m, d.x.data(), 0, 4), doctest::Contains("gated spiking max pool"),
+    CHECK_THROWS_WITH_AS(build_network(m, d.x.data(), 0, 4), doctest::Contains("gated spiking max pool"),
                          spikekit::input_error);
 }
 
@@ -309,7 +309,7 @@ TEST_CASE("every exported network runs: small conformance-style models, float an
                 }
                 ++accepted;
                 spikekit::test::temp_dir dir("export_small");
-                REQUIRE_NOTHROW(export_network(m, d.image(0), 5, dir.path.string(), 0, bits));
+                REQUIRE_NOTHROW(write_network(m, d.image(0), 5, dir.path.string(), 0, bits));
                 spikekit::network_description desc;
                 REQUIRE_NOTHROW(desc = spikekit::load_config(dir.file("network.json"), models));
                 for (const auto& p : desc.projections) {
@@ -328,7 +328,7 @@ TEST_CASE("a relu right after the input is driven by the input, one synapse per 
     b.node("Relu", {"x"}, "y");
     const dataset d = images(2, 4, 4, 2);
     const snn_model m = convert(parse_onnx(b.bytes("y"), "relu.onnx"), d, {}, context(1));
-    const auto x = build_export(m, d.image(0), 0, 4);
+    const auto x = build_network(m, d.image(0), 0, 4);
     REQUIRE(x.desc.projections.size() == 2); // input -> output, bias -> output
     CHECK(x.desc.projections[0].source == "input");
     CHECK(x.sources[0].size() == 32);
@@ -344,7 +344,7 @@ TEST_CASE("the shared kernel of a pool chain is composed, not read by one impuls
         b.node("GlobalAveragePool", {"x"}, "y");
         const dataset d = images(1, static_cast<int>(side), static_cast<int>(side), 1);
         const snn_model m = convert(parse_onnx(b.bytes("y"), "gap.onnx"), d, {}, context(1));
-        const auto x = build_export(m, d.image(0), 0, 2);
+        const auto x = build_network(m, d.image(0), 0, 2);
         CAPTURE(side);
         CHECK(x.layer_evaluations <= 4);
         REQUIRE(x.desc.projections[0].conn.type == spikekit::connectivity::kind::conv2d);
@@ -361,7 +361,7 @@ TEST_CASE("the shared kernel of a pool chain is composed, not read by one impuls
     pool(b, "AveragePool", "c", "y");
     const dataset d = images(2, 8, 8, 2);
     const snn_model m = convert(parse_onnx(b.bytes("y"), "cp.onnx"), d, {}, context(1));
-    const auto x = build_export(m, d.image(0), 0, 2);
+    const auto x = build_network(m, d.image(0), 0, 2);
     CHECK(x.desc.projections[0].conn.type == spikekit::connectivity::kind::conv2d);
     CHECK(x.layer_evaluations <= 4);
 }
@@ -376,7 +376,7 @@ TEST_CASE("explicit synapses of a padded pool: one evaluation per field offset, 
     pool(b, "AveragePool", "r", "y", {1, 1, 1, 1});
     const dataset d = images(2, side, side, 2);
     const snn_model m = convert(parse_onnx(b.bytes("y"), "padded.onnx"), d, {}, context(1));
-    const auto x = build_export(m, d.image(0), 0, 2);
+    const auto x = build_network(m, d.image(0), 0, 2);
     REQUIRE(x.desc.projections[2].source == "layer1");
     REQUIRE(x.desc.projections[2].conn.type == spikekit::connectivity::kind::hdf5);
     CHECK(x.layer_evaluations <= 2 * 2 * 2 + 1); // channels x field rows x field columns, and the bias

@@ -1,19 +1,18 @@
-// Export of a converted network as a network description (see export.hpp).
-#include "spikekit/converters/export.hpp"
+// A converted network written as a network description (see network_writer.hpp).
+#include "spikekit/converters/network_writer.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 
-#include <hdf5.h>
-
 #include "spikekit/converters/engine.hpp"
 #include "spikekit/converters/quantize.hpp"
 #include "spikekit/converters/snn.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
-#include "spikekit/core/output.hpp"
+#include "spikekit/io/atomic_file.hpp"
+#include "spikekit/io/h5.hpp"
 
 namespace spikekit::converters {
 namespace {
@@ -55,7 +54,7 @@ std::vector<char> cone(const snn_model& m, int pop, int drive, std::vector<int>&
 }
 
 // Evaluate the cone with the given source activations (biases included or not); `evaluations` counts the
-// layers applied (the export's work, see exported_network::layer_evaluations).
+// layers applied (the export's work, see converted_network::layer_evaluations).
 const tensor& run_cone(const engine& e, const std::vector<char>& in_cone, std::vector<tensor>& acts,
                        int drive, std::uint64_t& evaluations) {
     for (std::size_t i = 1; i < acts.size(); ++i)
@@ -106,7 +105,7 @@ population if_population(const snn_model& m, std::size_t i, bool never_fires) {
     return p;
 }
 
-void add_projection(exported_network& x, const std::string& src, const std::string& tgt, int delay,
+void add_projection(converted_network& x, const std::string& src, const std::string& tgt, int delay,
                     const std::string& file) {
     projection p;
     p.name = src + "->" + tgt;
@@ -162,7 +161,7 @@ bool local_chain(const snn_model& m, const std::vector<char>& in_cone, int drive
 }
 
 void add_synapse(const snn_model& m, std::size_t tgt, std::size_t j, std::size_t k, float y,
-                 exported_network& x) {
+                 converted_network& x) {
     const bool thresholded = m.spiking(tgt);
     x.sources.back().push_back(static_cast<std::uint32_t>(j));
     x.targets.back().push_back(static_cast<std::uint32_t>(k));
@@ -177,7 +176,7 @@ void add_synapse(const snn_model& m, std::size_t tgt, std::size_t j, std::size_t
 // per-source order of compose().
 void compose_local(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
                    std::size_t src, std::size_t tgt, const local_geometry& gy, const local_geometry& gx,
-                   exported_network& x) {
+                   converted_network& x) {
     std::vector<tensor> acts(m.net.layers.size());
     for (std::size_t i = 0; i < acts.size(); ++i) acts[i].assign(m.net.layers[i].out.size(), 0.0f);
     const shape& in = m.net.layers[src].out;
@@ -222,7 +221,7 @@ void compose_local(const snn_model& m, const engine& e, const std::vector<char>&
 // Synapses from every neuron of population `src` into the drive of population `tgt` (normalised by tgt's
 // thresholds): one forward pass through the cone per source neuron, or per residue class of a local chain.
 void compose(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
-             std::size_t src, std::size_t tgt, exported_network& x) {
+             std::size_t src, std::size_t tgt, converted_network& x) {
     local_geometry gy, gx;
     const shape& in = m.net.layers[src].out;
     if (local_chain(m, in_cone, drive, src, gy, gx) &&
@@ -347,7 +346,7 @@ std::vector<double> chain_kernel(const snn_model& m, const std::vector<int>& cha
 
 bool add_conv_projection(const snn_model& m, const engine& e, const std::vector<char>& in_cone, int drive,
                          std::size_t src, std::size_t tgt, int delay, const std::string& file,
-                         exported_network& x) {
+                         converted_network& x) {
     conv_geometry gy, gx;
     std::vector<int> chain;
     if (!chain_geometry(m, in_cone, drive, src, chain, gy, gx)) return false;
@@ -392,7 +391,7 @@ bool add_conv_projection(const snn_model& m, const engine& e, const std::vector<
 // Integer form of one population (lif_int), in the state units of quantize.hpp: weight step
 // s = max |weight| / (2^(bits-1) - 1) over its synapses (bias excluded), unit u = s / 2^shift; a weight is
 // its bits-wide multiple of s shifted left, the bias round(b / u) and the threshold round(1 / u).
-void make_integer(exported_network& x, std::size_t first_projection, int bits, population& p) {
+void make_integer(converted_network& x, std::size_t first_projection, int bits, population& p) {
     const double qmax = std::ldexp(1.0, bits - 1) - 1.0;
     const int shift = state_shift(bits);
     double top = 0.0;
@@ -413,41 +412,23 @@ void make_integer(exported_network& x, std::size_t first_projection, int bits, p
     if (!never_fires && x.half_initial) p.initial["V_m"] = value_spec::constant_of(std::floor(threshold / 2));
 }
 
-void write_h5(const exported_network& x, const std::string& path) {
-    const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f < 0) throw runtime_error(path + ": cannot create the HDF5 file");
-    bool ok = true;
-    auto write = [&](const std::string& name, hid_t mem, hid_t file_type, const void* data, std::size_t n) {
-        const hsize_t dims[1] = {static_cast<hsize_t>(n)};
-        const hid_t space = H5Screate_simple(1, dims, nullptr);
-        const hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-        H5Pset_create_intermediate_group(lcpl, 1);
-        const hid_t ds = H5Dcreate2(f, name.c_str(), file_type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
-        ok = ok && ds >= 0 && (n == 0 || H5Dwrite(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
-        if (ds >= 0) H5Dclose(ds);
-        H5Pclose(lcpl);
-        H5Sclose(space);
-    };
+void write_h5(const converted_network& x, const std::string& path) {
+    io::h5::writer w(path, false); // contiguous datasets, as `run` reads them whole
     for (std::size_t p = 0; p < x.desc.projections.size(); ++p) {
         const auto& pr = x.desc.projections[p];
-        if (pr.conn.type == connectivity::kind::conv2d) { // the kernel only
-            write(pr.weight.dataset, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, x.weights[p].data(),
-                  x.weights[p].size());
-            continue;
+        if (pr.conn.type != connectivity::kind::conv2d) { // a conv2d projection stores its kernel only
+            w.write(pr.conn.sources_dataset, x.sources[p]);
+            w.write(pr.conn.targets_dataset, x.targets[p]);
         }
-        write(pr.conn.sources_dataset, H5T_NATIVE_UINT32, H5T_STD_U32LE, x.sources[p].data(),
-              x.sources[p].size());
-        write(pr.conn.targets_dataset, H5T_NATIVE_UINT32, H5T_STD_U32LE, x.targets[p].data(),
-              x.targets[p].size());
-        write(pr.weight.dataset, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, x.weights[p].data(), x.weights[p].size());
+        w.write(pr.weight.dataset, x.weights[p]);
     }
-    if (H5Fclose(f) < 0 || !ok) throw runtime_error(path + ": writing the synapses failed");
+    w.close();
 }
 
 } // namespace
 
-exported_network build_export(const snn_model& m, const float* sample, std::uint64_t id, int steps,
-                              const std::string& file, int bits) {
+converted_network build_network(const snn_model& m, const float* sample, std::uint64_t id, int steps,
+                                const std::string& file, int bits) {
     if (m.options.maxpool == maxpool_mode::gated)
         for (const auto& l : m.net.layers)
             if (l.kind == op::maxpool)
@@ -460,7 +441,7 @@ exported_network build_export(const snn_model& m, const float* sample, std::uint
     if (bits > 0 && m.options.per_channel)
         throw input_error("", "--out-bits",
                           "an integer export has one threshold per population: use per-layer thresholds");
-    exported_network x;
+    converted_network x;
     x.half_initial = m.options.half_initial;
     x.desc.name = std::filesystem::path(g.file).stem().string();
     x.desc.description = "converted from " + g.file + " by spikekit convert";
@@ -529,16 +510,16 @@ exported_network build_export(const snn_model& m, const float* sample, std::uint
     return x;
 }
 
-void export_network(const snn_model& m, const float* sample, int steps, const std::string& dir,
-                    std::uint64_t id, int bits) {
+void write_network(const snn_model& m, const float* sample, int steps, const std::string& dir,
+                   std::uint64_t id, int bits) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw runtime_error(dir + ": cannot create the directory: " + ec.message());
-    const auto x = build_export(m, sample, id, steps, "weights.h5", bits);
+    const auto x = build_network(m, sample, id, steps, "weights.h5", bits);
     const std::string h5 = (std::filesystem::path(dir) / "weights.h5").string();
-    write_atomically(h5, [&](const std::string& tmp) { write_h5(x, tmp); });
+    io::write_atomically(h5, [&](const std::string& tmp) { write_h5(x, tmp); });
     const std::string json = to_json(x.desc);
-    write_atomically((std::filesystem::path(dir) / "network.json").string(), [&](const std::string& tmp) {
+    io::write_atomically((std::filesystem::path(dir) / "network.json").string(), [&](const std::string& tmp) {
         std::ofstream f(tmp, std::ios::binary);
         f << json;
         if (!f.flush()) throw runtime_error(tmp + ": cannot write");

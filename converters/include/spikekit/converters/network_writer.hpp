@@ -22,7 +22,7 @@
 
 namespace spikekit::converters {
 
-struct exported_network {
+struct converted_network {
     network_description desc;
     std::vector<int> depth;               // per population of desc
     std::vector<std::string> layer_names; // ONNX layer of each population
@@ -40,11 +40,11 @@ struct exported_network {
 // population's incoming weights share one scale s = max |w| / (2^(bits-1) - 1); weights, bias and threshold
 // are counted in the state units s / 2^state_shift(bits) of quantize.hpp, applied to the composed
 // projections.
-exported_network build_export(const snn_model& m, const float* sample, std::uint64_t sample_id, int timesteps,
-                              const std::string& weights_file = "weights.h5", int bits = 0);
+converted_network build_network(const snn_model& m, const float* sample, std::uint64_t sample_id,
+                                int timesteps, const std::string& weights_file = "weights.h5", int bits = 0);
 
 // Write `dir`/network.json and `dir`/weights.h5 (atomically, creating `dir`).
-void export_network(const snn_model& m, const float* sample, int timesteps, const std::string& dir,
-                    std::uint64_t sample_id = 0, int bits = 0);
+void write_network(const snn_model& m, const float* sample, int timesteps, const std::string& dir,
+                   std::uint64_t sample_id = 0, int bits = 0);
 
 } // namespace spikekit::converters

@@ -1,20 +1,23 @@
-#include "json_reader.hpp"
+#include "spikekit/io/json_reader.hpp"
 
 #include <cmath>
-#include <stdexcept>
 
-#include "spikekit/core/units.hpp"
-
-namespace spikekit::detail {
+namespace spikekit::io {
 
 std::string json_reader::type_name(const nlohmann::json& j) {
     switch (j.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::object: return "an object";
-    case nlohmann::json::value_t::array: return "an array";
-    case nlohmann::json::value_t::string: return "a string " + j.dump();
-    case nlohmann::json::value_t::boolean: return std::string("boolean ") + (j.get<bool>() ? "true" : "false");
-    default: return "the number " + j.dump();
+    case nlohmann::json::value_t::null:
+        return "null";
+    case nlohmann::json::value_t::object:
+        return "an object";
+    case nlohmann::json::value_t::array:
+        return "an array";
+    case nlohmann::json::value_t::string:
+        return "a string " + j.dump();
+    case nlohmann::json::value_t::boolean:
+        return std::string("boolean ") + (j.get<bool>() ? "true" : "false");
+    default:
+        return "the number " + j.dump();
     }
 }
 
@@ -79,16 +82,4 @@ std::uint64_t json_reader::as_count(std::uint64_t max) const {
     return static_cast<std::uint64_t>(d);
 }
 
-double json_reader::as_quantity(std::string_view unit) const {
-    if (j_->is_number()) return as_number();
-    if (!j_->is_string())
-        fail("expected a number in " + std::string(unit) + " or a string such as \"1.5 " + std::string(unit) +
-             "\", got " + type_name(*j_));
-    try {
-        return units::parse_quantity(j_->get<std::string>(), unit);
-    } catch (const std::invalid_argument& e) {
-        fail(e.what());
-    }
-}
-
-} // namespace spikekit::detail
+} // namespace spikekit::io
