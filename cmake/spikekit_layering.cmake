@@ -11,7 +11,8 @@ set(SPIKEKIT_LAYERS
   "events:arith,io,core,events"
   "converters:arith,io,core,neurons,learning,converters"
   "chips:arith,io,core,neurons,learning,chips"
-  "runtime:arith,runtime")
+  "runtime:arith,runtime"
+  "exporter:arith,core,neurons,runtime,exporter")
 
 function(spikekit_check_layering root)
   set(problems "")

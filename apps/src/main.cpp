@@ -16,8 +16,12 @@ const std::vector<verb>& verbs() {
         {"run", "simulate a network from a JSON config, write spikes and traces to HDF5", run_verb},
         {"models", "list the neuron models with their parameters", models_verb},
         {"rules", "list the plasticity rules with their parameters", rules_verb},
-        {"convert", "convert a trained ANN (ONNX) into a spiking network, evaluate it against the ANN", convert_verb},
+        {"convert", "convert a trained ANN (ONNX) into a spiking network, evaluate it against the ANN",
+         convert_verb},
         {"events", "event-camera files: info, convert (cut, crop, downsample), render a frame", events_verb},
+        {"export",
+         "write a network for another platform (--target mcu: C++ for Cortex-M, verified under QEMU)",
+         export_verb},
         {"ecg", "ECG records (WFDB/PhysioNet): info, encode into level-crossing events (HDF5)", ecg_verb},
     };
     return v;

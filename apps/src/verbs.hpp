@@ -12,5 +12,8 @@ int rules_verb(const std::vector<std::string>& args);
 int convert_verb(const std::vector<std::string>& args);
 int events_verb(const std::vector<std::string>& args);
 int ecg_verb(const std::vector<std::string>& args);
+int export_verb(const std::vector<std::string>& args);
+// export --target mcu (the arguments after the verb, --target included)
+int export_mcu(const std::vector<std::string>& args);
 
 } // namespace spikekit::app

@@ -4,12 +4,12 @@
 #include <cmath>
 
 #include "spikekit/core/error.hpp"
+#include "spikekit/core/lowering.hpp"
 
-namespace spikekit::detail {
-namespace {
-// Output index reached from input position `in` through tap `k` along one axis, or -1.
-std::vector<std::int32_t> taps(std::uint32_t n_in, std::uint32_t k, std::uint32_t stride, std::uint32_t pad,
-                               std::uint32_t dil, std::uint32_t n_out) {
+namespace spikekit::lowering {
+
+std::vector<std::int32_t> conv_taps(std::uint32_t n_in, std::uint32_t k, std::uint32_t stride,
+                                    std::uint32_t pad, std::uint32_t dil, std::uint32_t n_out) {
     std::vector<std::int32_t> out(std::size_t{n_in} * k, -1);
     for (std::uint32_t i = 0; i < n_in; ++i)
         for (std::uint32_t t = 0; t < k; ++t) {
@@ -20,14 +20,17 @@ std::vector<std::int32_t> taps(std::uint32_t n_in, std::uint32_t k, std::uint32_
         }
     return out;
 }
-} // namespace
+
+} // namespace spikekit::lowering
+
+namespace spikekit::detail {
 
 conv_projection::conv_projection(conv_kernel k)
     : geo(k.geo), kernel(std::move(k.weight)), delay(k.delay_steps) {
-    out_row =
-        taps(geo.in_shape[1], geo.kernel[0], geo.stride[0], geo.padding[0], geo.dilation[0], geo.out_h());
-    out_col =
-        taps(geo.in_shape[2], geo.kernel[1], geo.stride[1], geo.padding[1], geo.dilation[1], geo.out_w());
+    out_row = lowering::conv_taps(geo.in_shape[1], geo.kernel[0], geo.stride[0], geo.padding[0],
+                                  geo.dilation[0], geo.out_h());
+    out_col = lowering::conv_taps(geo.in_shape[2], geo.kernel[1], geo.stride[1], geo.padding[1],
+                                  geo.dilation[1], geo.out_w());
 }
 
 void conv_projection::deliver(const std::vector<std::uint32_t>& spikes, std::int64_t step,

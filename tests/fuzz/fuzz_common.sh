@@ -15,13 +15,14 @@ find_fuzz_compiler() {
     rm -f "$probe" "$probe.cpp" "$probe.bin"
 }
 
-# objs: the library sources named in $1 compiled for fuzzing (NAME = events/src/NAME.cpp, MODULE/NAME =
-# MODULE/src/NAME.cpp), rebuilt when the source or the newest header ($2) is newer than the object.
+# objs: the library sources named in $1 compiled for fuzzing: NAME is events/src/NAME.cpp, MODULE/NAME is
+# MODULE/src/NAME.cpp, and a path with /src/ in it (core/src/units) is that file under the source tree;
+# rebuilt when the source or the newest header ($2) is newer than the object.
 compile_objects() {
     mkdir -p "$build/obj" "$build/findings"
     objs=""
     for s in $1; do
-        case "$s" in */*) c="$src/${s%%/*}/src/${s#*/}.cpp" ;; *) c="$src/events/src/$s.cpp" ;; esac
+        case "$s" in */src/*) c="$src/$s.cpp" ;; */*) c="$src/${s%%/*}/src/${s#*/}.cpp" ;; *) c="$src/events/src/$s.cpp" ;; esac
         o="$build/obj/$(echo "$s" | tr / _).o"
         if [ ! -f "$o" ] || [ "$c" -nt "$o" ] || [ "$2" -nt "$o" ]; then
             "$cxx" $flags -fsanitize=fuzzer-no-link,address,undefined -c "$c" -o "$o"

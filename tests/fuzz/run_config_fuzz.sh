@@ -12,12 +12,12 @@ src=$1 build=$2 secs=${3:-5}
 . "$src/tests/fuzz/fuzz_common.sh"
 find_fuzz_compiler
 
-lib="core/units core/params core/config_parse core/config_write core/config_reward core/validate core/memory
-     io/json_reader"
-for n in "$src"/neurons/src/*.cpp; do lib="$lib neurons/$(basename "$n" .cpp)"; done
-flags="-std=c++20 -O1 -g -fno-omit-frame-pointer -I$src/core/include -I$src/core/src -I$src/neurons/include
-       -I$src/neurons/src -I$src/io/include -I$src/arith/include"
-compile_objects "$lib" "$(ls -t "$src"/core/include/spikekit/core/*.hpp "$src"/core/src/*.hpp "$src"/io/include/spikekit/io/*.hpp \
+lib="io/src/json_reader core/src/units core/src/params core/src/config_parse core/src/config_write
+     core/src/config_reward core/src/validate core/src/memory"
+for n in "$src"/neurons/src/*.cpp; do lib="$lib neurons/src/$(basename "$n" .cpp)"; done
+flags="-std=c++20 -O1 -g -fno-omit-frame-pointer -I$src/io/include -I$src/arith/include -I$src/core/include
+       -I$src/core/src -I$src/neurons/include -I$src/neurons/src"
+compile_objects "$lib" "$(ls -t "$src"/io/include/spikekit/io/*.hpp "$src"/core/include/spikekit/core/*.hpp "$src"/core/src/*.hpp \
                             "$src"/neurons/include/spikekit/neurons/*.hpp | head -1)"
 
 corpus=$(mktemp -d /tmp/spikekit_config_fuzz_corpus.XXXXXX)

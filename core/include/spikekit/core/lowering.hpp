@@ -139,6 +139,12 @@ struct conv_kernel {
 };
 conv_kernel lower_conv(const network_description& d, std::size_t projection_index);
 
+// One axis of a convolution: for input position i and kernel tap t, the output position it reaches, or -1
+// (entry i * k + t), where i + pad - t dil = o stride and 0 <= o < n_out. The kernel's conv2d delivery and
+// the MCU runtime's tap tables both come from here.
+std::vector<std::int32_t> conv_taps(std::uint32_t n_in, std::uint32_t k, std::uint32_t stride,
+                                    std::uint32_t pad, std::uint32_t dil, std::uint32_t n_out);
+
 // The initial values of one state variable of a population as the kernel sets them (in the model's units),
 // or an empty vector when the description gives none (the model's default state then applies).
 std::vector<double> lower_initial(const network_description& d, const model_registry& models,

@@ -1,0 +1,34 @@
+#include "semihost.h"
+
+enum { SYS_WRITE0 = 0x04, SYS_EXIT = 0x18, SYS_EXIT_EXTENDED = 0x20 };
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026u
+
+static int call(int op, const void* arg) {
+    register int r0 __asm__("r0") = op;
+    register const void* r1 __asm__("r1") = arg;
+    __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
+    return r0;
+}
+
+void sh_write(const char* s) {
+    call(SYS_WRITE0, s);
+}
+
+void sh_write_u32(uint32_t v) {
+    char buf[11];
+    int i = 10;
+    buf[i] = 0;
+    do {
+        buf[--i] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v);
+    sh_write(&buf[i]);
+}
+
+void sh_exit(int code) {
+    const uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)code};
+    call(SYS_EXIT_EXTENDED, block);
+    call(SYS_EXIT, (const void*)(uintptr_t)ADP_STOPPED_APPLICATION_EXIT); /* hosts without EXTENDED */
+    for (;;) {
+    }
+}
