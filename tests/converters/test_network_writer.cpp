@@ -209,7 +209,6 @@ TEST_CASE("a gated max pool cannot be exported and says so") {
 
 namespace {
 
-
 onnx::NodeProto* pool(onnx_builder& b, const char* op, const std::string& in, const std::string& out,
                       std::initializer_list<long> pads = {}) {
     auto* n = b.node(op, {in}, out);
