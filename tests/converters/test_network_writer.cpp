@@ -57,15 +57,20 @@ graph residual_net() {
     return parse_onnx(b.bytes("y"), "residual.onnx");
 }
 
-dataset positive_samples(std::size_t n) {
+// Calibration images of shape (c, h, w) with pixels in [0, 1).
+dataset images(int c, int h, int w, std::size_t n, unsigned seed = 7) {
     dataset d;
     d.source = "synthetic";
-    d.sample = {2, 6, 6};
+    d.sample = {c, h, w};
     d.count = n;
-    d.x = values(n * 72, 5);
-    for (auto& v : d.x) v = 0.5f * (v + 1.0f); // pixels in [0, 1)
+    d.x = values(n * static_cast<std::size_t>(c * h * w), seed);
+    for (auto& v : d.x) v = 0.5f * (v + 1.0f);
     d.labels.assign(n, 0);
     return d;
+}
+
+dataset positive_samples(std::size_t n) {
+    return images(2, 6, 6, n, 5);
 }
 
 std::vector<std::uint64_t> counts_of(const spikekit::simulation& sim, const std::string& pop, std::size_t n) {
@@ -203,18 +208,6 @@ TEST_CASE("a gated max pool cannot be exported and says so") {
 }
 
 namespace {
-
-// Calibration images of shape (c, h, w) with pixels in [0, 1).
-dataset images(int c, int h, int w, std::size_t n) {
-    dataset d;
-    d.source = "synthetic";
-    d.sample = {c, h, w};
-    d.count = n;
-    d.x = values(n * static_cast<std::size_t>(c * h * w), 7);
-    for (auto& v : d.x) v = 0.5f * (v + 1.0f);
-    d.labels.assign(n, 0);
-    return d;
-}
 
 onnx::NodeProto* pool(onnx_builder& b, const char* op, const std::string& in, const std::string& out,
                       std::initializer_list<long> pads = {}) {
