@@ -48,7 +48,7 @@ for f in $formats; do
     bin="$build/camera_fuzz_$f"
     if [ ! -f "$bin" ] || [ -n "$(find $objs "$src/tests/fuzz/camera_fuzz_reader.cpp" -newer "$bin" 2>/dev/null)" ]; then
         "$cxx" $flags -fsanitize=fuzzer,address,undefined -DSPIKEKIT_FUZZ_FORMAT="$f" "$src/tests/fuzz/camera_fuzz_reader.cpp" \
-            $objs $hdf5_lib -llz4 -o "$bin"
+            $objs $hdf5_lib -llz4 -lz -o "$bin"
     fi
     fuzz_one "$f" "$bin" "$corpus/$f"
 done
