@@ -107,7 +107,7 @@ TEST_CASE("an output that cannot be written is refused before the build (exit 2,
     refused("--out " + dir.path.string(), dir.path.string() + ": --out: is a directory");
     refused("--out " + dir.path.string() + "/", "--out: is a directory");
     refused("--out " + cfg, cfg + ": --out: is the input " + cfg);
-    refused("--out ''", "--out expects a file name, got an empty string");
+    refused("--out ''", "option --out needs a value, got an empty string"); // refused by the option parser itself
     const auto file = dir.write("plain.txt", "x");
     refused("--out " + file + "/x.h5", "is not a directory");
     refused("--no-output --checkpoint /nonexistent/c.h5",
