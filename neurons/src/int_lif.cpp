@@ -105,7 +105,9 @@ void add_integer_models(model_registry& r) {
 
 namespace spikekit::neurons {
 
-intlif::params lower_int_lif(const param_map& p) {
+intlif::params lower_int_lif(const param_map& given) {
+    const param_map p =
+        with_defaults(detail::lif_int_group::params, given); // a description holds only what was written
     auto i32 = [&](const char* k) { return static_cast<std::int32_t>(detail::param(p, k)); };
     intlif::params q;
     q.threshold = i32("threshold");

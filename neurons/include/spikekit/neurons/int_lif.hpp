@@ -7,8 +7,8 @@
 
 namespace spikekit::neurons {
 
-// `p` complete (defaults filled, as validate() leaves a description). The result may still be outside the
-// profile; intlif::invalid_reason says why.
+// `p` as a population's params hold them: parameters not given take the model's defaults. The result may
+// still be outside the profile; intlif::invalid_reason says why.
 intlif::params lower_int_lif(const param_map& p);
 
 } // namespace spikekit::neurons
