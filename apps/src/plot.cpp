@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 #include "spikekit/core/error.hpp"
@@ -251,7 +252,7 @@ nlohmann::json plot_results(const std::string& h5, const plot_request& req, cons
         static_cast<double>(req.traces.size()) + 2.0 * static_cast<double>(req.weights.size());
     const auto height = static_cast<std::uint32_t>(std::clamp(60 + 200 * panels, 300.0, 2400.0));
     io::figure fig(1000, height);
-    fig.title = d.config.value("name", std::string("run")) + " - " + h5;
+    fig.title = d.config.value("name", std::string("run")) + " (" + std::filesystem::path(h5).filename().string() + ")";
     nlohmann::json drawn = nlohmann::json::array();
     std::size_t spikes = 0;
     if (want_raster && !d.pops.empty()) {

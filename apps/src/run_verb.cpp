@@ -217,7 +217,7 @@ int run_verb(const std::vector<std::string>& argv) {
     std::printf("network    %s: %s neurons, %s synapses, %zu populations\n", desc.name.c_str(),
                 with_commas(sim.neurons()).c_str(), with_commas(sim.synapses()).c_str(), stats.size());
     std::printf("simulated  %.1f ms", sim.time_ms() - start);
-    if (start > 0) std::printf(" (from %.1f to %.1f ms, resumed)", start, sim.time_ms());
+    if (start > 0) std::printf(" from the checkpoint at %.1f ms to %.1f ms", start, sim.time_ms());
     std::printf(" (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s\n", sim.dt_ms(), run_s,
                 sim.build_seconds(), sim.threads(), sim.threads() == 1 ? "" : "s");
     std::printf("spikes     %s, mean rate %.2f Hz, %s synaptic events\n", with_commas(total).c_str(),
