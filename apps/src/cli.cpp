@@ -256,19 +256,41 @@ nlohmann::json params_json(std::span<const param_info> params) {
     return out;
 }
 
+// "[0, 2]", "> 0", ">= 0", "" for a parameter's allowed values.
+std::string range_text(const param_info& p) {
+    char b[64];
+    const bool lo = std::isfinite(p.min), hi = std::isfinite(p.max);
+    if (lo && hi)
+        std::snprintf(b, sizeof b, "[%g, %g]", p.min, p.max);
+    else if (lo)
+        std::snprintf(b, sizeof b, "%s %g", p.min_exclusive ? ">" : ">=", p.min);
+    else if (hi)
+        std::snprintf(b, sizeof b, "<= %g", p.max);
+    else
+        b[0] = 0;
+    return b;
+}
+
 void print_params(std::span<const param_info> params) {
-    std::printf("parameters:\n");
+    std::printf("parameters:\n  %-16s %-5s %-10s %-16s %s\n", "name", "unit", "default", "range", "meaning");
     for (const auto& p : params)
-        std::printf("  %-16s %-5s default %-10g %s\n", std::string(p.name).c_str(),
-                    std::string(p.unit).c_str(), p.default_value, std::string(p.doc).c_str());
+        std::printf("  %-16s %-5s %-10g %-16s %s\n", std::string(p.name).c_str(), std::string(p.unit).c_str(),
+                    p.default_value, range_text(p).c_str(), std::string(p.doc).c_str());
+}
+
+// The first sentence of a doc (its lines joined), so a summary never stops mid-sentence.
+std::string first_sentence(std::string_view doc) {
+    std::string s(doc);
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    const auto end = s.find(". ");
+    return end == std::string::npos ? s : s.substr(0, end + 1);
 }
 
 void print_summary_or_doc(const std::string& name, std::string_view doc, bool full) {
-    const std::string d(doc);
     if (full)
-        std::printf("%s\n%s\n\n", name.c_str(), d.c_str());
+        std::printf("%s\n%s\n\n", name.c_str(), std::string(doc).c_str());
     else
-        std::printf("  %-20s %s\n", name.c_str(), d.substr(0, d.find('\n')).c_str());
+        std::printf("  %-20s %s\n", name.c_str(), first_sentence(doc).c_str());
 }
 
 } // namespace spikekit::app

@@ -127,7 +127,8 @@ int info_verb(const args& a) {
     const std::string path = a.positional()[1];
     const auto s = events::summarize(path, input_options(a));
     const std::uint16_t w = s.width(), h = s.height();
-    const double span_s = static_cast<double>(s.t_last_us - s.t_first_us) * 1e-6;
+    const double span_s = static_cast<double>(s.t_last_us - s.t_first_us) /
+                          1e6; // not * 1e-6: 50000 us is 0.05, not 0.049999999999999996
     const double rate = span_s > 0 ? static_cast<double>(s.events) / span_s : 0.0;
     const double on_fraction = s.events ? static_cast<double>(s.on) / static_cast<double>(s.events) : 0.0;
     const std::string fmt(events::format_name(s.info.fmt));

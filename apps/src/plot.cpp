@@ -79,6 +79,10 @@ void raster(io::figure& fig, const run_data& d, window w, double plot_h, std::si
         std::clamp(0.5 * plot_h / static_cast<double>(std::max<std::size_t>(total, 1)), 0.6, 2.0);
     std::size_t offset = 0;
     for (const auto& pop : d.pops) {
+        if (total <= 12) // few neurons: one tick each, named
+            for (std::size_t i = 0; i < pop.size; ++i)
+                p.y.ticks.emplace_back(static_cast<double>(offset + i) + 0.5,
+                                       pop.size == 1 ? pop.name : pop.name + " " + std::to_string(i));
         std::vector<double> xs, ys;
         for (std::size_t i = 0; i < pop.t.size(); ++i)
             if (pop.t[i] >= w.from && pop.t[i] <= w.to)
@@ -244,15 +248,13 @@ nlohmann::json plot_results(const std::string& h5, const plot_request& req, cons
                               std::to_string(w.to) + " ms");
     const bool any = req.raster || req.rates || !req.traces.empty() || !req.weights.empty();
     const bool want_raster = req.raster || !any, want_rates = req.rates || !any;
-    if ((want_raster || want_rates) && d.pops.empty() && (req.raster || req.rates))
-        throw input_error(h5, "/spikes",
-                          "no spikes were recorded (\"record\": {\"spikes\": [...]} in the config)");
     const double panels =
         (want_raster && !d.pops.empty() ? 2.0 : 0.0) + (want_rates && !d.pops.empty() ? 1.0 : 0.0) +
         static_cast<double>(req.traces.size()) + 2.0 * static_cast<double>(req.weights.size());
     const auto height = static_cast<std::uint32_t>(std::clamp(60 + 200 * panels, 300.0, 2400.0));
     io::figure fig(1000, height);
-    fig.title = d.config.value("name", std::string("run")) + " (" + std::filesystem::path(h5).filename().string() + ")";
+    fig.title = d.config.value("name", std::string("run")) + " (" +
+                std::filesystem::path(h5).filename().string() + ")";
     nlohmann::json drawn = nlohmann::json::array();
     std::size_t spikes = 0;
     if (want_raster && !d.pops.empty()) {
@@ -268,7 +270,9 @@ nlohmann::json plot_results(const std::string& h5, const plot_request& req, cons
     for (const auto& t : req.traces) trace(fig, r, d, t, w), drawn.push_back("trace " + t);
     for (const auto& p : req.weights) weights(fig, r, d, p), drawn.push_back("weights " + p);
     if (drawn.empty())
-        throw input_error(h5, "", "nothing to plot: no spikes were recorded; try --trace or --weights");
+        throw input_error(h5, "",
+                          "nothing to plot: no spikes were recorded (\"record\": {\"spikes\": [...]} in the "
+                          "config); try --trace or --weights");
     fig.write(out);
     return {{"output", out},    {"input", h5},       {"panels", drawn},
             {"spikes", spikes}, {"from_ms", w.from}, {"to_ms", w.to}};

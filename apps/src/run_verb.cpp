@@ -10,6 +10,7 @@
 
 #include "chip_glue.hpp"
 #include "cli.hpp"
+#include "learning_report.hpp"
 #include "plot.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
@@ -163,6 +164,7 @@ int run_verb(const std::vector<std::string>& argv) {
     if (checkpoint && (checkpoint_at < start || checkpoint_at > desc.sim.duration_ms))
         throw usage_error("--checkpoint-at expects a time between " + std::to_string(start) + " and " +
                           std::to_string(desc.sim.duration_ms) + " ms");
+    const auto weights_before = sim.plastic_weights();
     progress_bar bar(!a.flag("--quiet"), "simulating");
     const auto t0 = std::chrono::steady_clock::now();
     // In two legs when a checkpoint is taken on the way; the progress bar spans both.
@@ -179,7 +181,13 @@ int run_verb(const std::vector<std::string>& argv) {
     const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     bar.finish();
     if (!a.flag("--no-output")) write_results_hdf5(out, sim);
-    if (plot) plot_results(out, {}, *plot);
+    const auto learned = compare_weights(weights_before, sim.plastic_weights());
+    if (plot) {
+        plot_request req; // the raster and rates, and the weights of every plastic projection
+        req.raster = req.rates = true;
+        for (const auto& w : learned) req.weights.push_back(w.projection);
+        plot_results(out, req, *plot);
+    }
 
     const auto stats = sim.population_statistics();
     std::uint64_t total = 0;
@@ -207,7 +215,8 @@ int run_verb(const std::vector<std::string>& argv) {
             {"synapse_bytes", sim.synapse_bytes()},
             {"output", a.flag("--no-output") ? nlohmann::json(nullptr) : nlohmann::json(out)},
             {"plot", plot ? nlohmann::json(*plot) : nlohmann::json(nullptr)},
-            {"populations", nlohmann::json::object()}};
+            {"populations", nlohmann::json::object()},
+            {"learned_weights", weights_json(learned)}};
         for (const auto& p : stats)
             j["populations"][p.name] = {
                 {"size", p.size}, {"spikes", p.spikes}, {"rate_hz", rate(p.spikes, p.size)}};
@@ -225,6 +234,7 @@ int run_verb(const std::vector<std::string>& argv) {
     for (const auto& p : stats)
         std::printf("  %-12s %9s neurons %12s spikes %8.2f Hz\n", p.name.c_str(), with_commas(p.size).c_str(),
                     with_commas(p.spikes).c_str(), rate(p.spikes, p.size));
+    print_weights(learned);
     if (!a.flag("--no-output")) std::printf("output     %s\n", out.c_str());
     if (plot) std::printf("plot       %s\n", plot->c_str());
     return ok;

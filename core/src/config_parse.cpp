@@ -43,6 +43,24 @@ struct parser {
         return (std::filesystem::path(base_dir) / p).lexically_normal().string();
     }
 
+    // A file the config names, resolved against the config's directory. A missing one is refused now, before
+    // any work, naming the JSON path, the path as written and as resolved, and the config beside it that
+    // makes it (examples/X.json writes X.h5) when there is one.
+    std::string input_file(const json_reader& r) const {
+        const std::string written = r.as_string(), path = resolve(written);
+        std::error_code ec;
+        if (std::filesystem::exists(path, ec)) return path;
+        std::string problem = "no such file '" + written + "'";
+        if (path != written)
+            problem += " (resolved against the config's directory '" + base_dir + "': " + path + ")";
+        const std::filesystem::path maker = std::filesystem::path(base_dir.empty() ? "." : base_dir) /
+                                            (std::filesystem::path(written).stem().string() + ".json");
+        if (std::filesystem::path(written).extension() == ".h5" && std::filesystem::exists(maker, ec))
+            problem += "; it is the output of `spikekit run " + maker.lexically_normal().string() +
+                       " --out " + path + "`: run that first";
+        r.fail(problem);
+    }
+
     value_spec value(const json_reader& r, std::string_view unit) const {
         const auto& j = r.json();
         if (j.is_number() || j.is_string()) return value_spec::constant_of(r.as_quantity(unit));
@@ -79,7 +97,7 @@ struct parser {
             auto h = r.at("hdf5");
             h.only_keys({"file", "dataset"});
             s.type = value_spec::kind::hdf5;
-            s.file = resolve(h.at("file").as_string());
+            s.file = input_file(h.at("file"));
             s.dataset = h.at("dataset").as_string();
         }
         return s;
@@ -128,7 +146,7 @@ struct parser {
         s.kind = r.at("kind").as_string();
         if (s.kind != "events" && s.kind != "ecg")
             r.at("kind").fail("unknown replay kind '" + s.kind + "' (expected events or ecg)");
-        s.file = resolve(r.at("file").as_string());
+        s.file = input_file(r.at("file"));
         for (auto it = r.json().begin(); it != r.json().end(); ++it)
             if (it.key() != "kind" && it.key() != "file") s.options[it.key()] = r.at(it.key()).as_number();
         return s;
@@ -274,7 +292,7 @@ struct parser {
             }
         }
         if (c.type == k::hdf5) {
-            c.file = resolve(r.at("file").as_string());
+            c.file = input_file(r.at("file"));
             c.sources_dataset = r.at("sources_dataset").as_string();
             c.targets_dataset = r.at("targets_dataset").as_string();
         }
@@ -327,7 +345,7 @@ struct parser {
         r.expect_object();
         r.only_keys({"images", "present", "rest", "max_rate", "count", "first", "shuffle"});
         image_rates_spec s;
-        s.file = resolve(r.at("images").as_string());
+        s.file = input_file(r.at("images"));
         s.present_ms = r.quantity_or("present", "ms", s.present_ms);
         if (!(s.present_ms > 0)) r.at("present").fail("expected a duration > 0 ms");
         s.rest_ms = r.quantity_or("rest", "ms", s.rest_ms);
