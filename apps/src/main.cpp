@@ -40,8 +40,12 @@ void usage(std::FILE* f) {
     std::fprintf(f, "usage: spikekit <verb> [options]   (spikekit <verb> --help for each)\n\n"
                     "spikekit simulates spiking neural networks from one network description.\n\nverbs:\n");
     for (const auto& v : verbs()) std::fprintf(f, "  %-10s %s\n", v.name.c_str(), v.summary.c_str());
-    std::fprintf(f, "\nspikekit help VERB (or spikekit VERB -h) describes a verb.\nexit codes: 0 ok, 1 "
-                    "runtime failure, 2 bad input\n");
+    std::fprintf(
+        f,
+        "\nspikekit help VERB (or spikekit VERB -h) describes a verb. Short forms, where a verb has\n"
+        "the option: -o --out, -t --threads, -d --duration, -s --seed, -q --quiet, -j --json, -n --samples.\n"
+        "Times and other quantities take units: 500ms, \"0.5 s\", 20*ms, 300us, 300\u00b5s, 0.5 second.\n"
+        "exit codes: 0 ok, 1 runtime failure, 2 bad input\n");
 }
 
 const verb* find_verb(const std::string& name) {
