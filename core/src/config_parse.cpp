@@ -36,6 +36,7 @@ const population& find_target(const json_reader& r, const std::vector<population
 struct parser {
     const model_registry& models;
     std::string base_dir;
+    bool check_files = false; // load_config: files named must exist (a description from text need not)
 
     std::string resolve(const std::string& f) const {
         std::filesystem::path p(f);
@@ -49,7 +50,7 @@ struct parser {
     std::string input_file(const json_reader& r) const {
         const std::string written = r.as_string(), path = resolve(written);
         std::error_code ec;
-        if (std::filesystem::exists(path, ec)) return path;
+        if (!check_files || std::filesystem::exists(path, ec)) return path;
         std::string problem = "no such file '" + written + "'";
         if (path != written)
             problem += " (resolved against the config's directory '" + base_dir + "': " + path + ")";
@@ -559,8 +560,9 @@ std::string line_col(std::string_view text, std::size_t byte) {
 }
 } // namespace
 
-network_description parse_config(std::string_view text, const std::string& file_label,
-                                 const model_registry& models, const std::string& base_dir) {
+namespace {
+network_description parse_text(std::string_view text, const std::string& file_label,
+                               const model_registry& models, const std::string& base_dir, bool check_files) {
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(text.begin(), text.end());
@@ -574,11 +576,17 @@ network_description parse_config(std::string_view text, const std::string& file_
         throw input_error(file_label, f.path() + " (" + line_col(text, f.byte == 0 ? 0 : f.byte - 1) + ")",
                           "the number " + f.token + " is out of the range of a double (about 1.8e308)");
     }
-    parser p{models, base_dir};
+    parser p{models, base_dir, check_files};
     auto d = p.parse(json_reader(j, file_label, ""));
     d.source_file = file_label;
     validate(d, models);
     return d;
+}
+} // namespace
+
+network_description parse_config(std::string_view text, const std::string& file_label,
+                                 const model_registry& models, const std::string& base_dir) {
+    return parse_text(text, file_label, models, base_dir, false);
 }
 
 network_description load_config(const std::string& path, const model_registry& models) {
@@ -588,7 +596,7 @@ network_description load_config(const std::string& path, const model_registry& m
     ss << in.rdbuf();
     if (in.bad()) throw input_error(path, "", "read error");
     const auto base = std::filesystem::path(path).parent_path().string();
-    return parse_config(ss.str(), path, models, base.empty() ? "." : base);
+    return parse_text(ss.str(), path, models, base.empty() ? "." : base, true);
 }
 
 } // namespace spikekit

@@ -12,7 +12,8 @@
 
 namespace spikekit {
 
-// Read and check a config file.
+// Read and check a config file. The files it names (HDF5 datasets, replays, images) must exist: a missing one
+// is an input_error naming its JSON path, the path as written and as resolved against the config's directory.
 network_description load_config(const std::string& path, const model_registry& models);
 
 // Same, from text; `file_label` names the origin in messages. Relative paths inside the config (HDF5
