@@ -42,6 +42,9 @@ nir_value int_scalar(double v) {
 }
 
 double par(const population& p, const char* name, double def) {
+    if (p.per_neuron.count(name)) // never a silently wrong graph: one value per node is written so far
+        throw input_error("", "population " + p.name + ".params." + name,
+                          "varies from neuron to neuron; the NIR export writes one value per population");
     auto it = p.params.find(name);
     return it == p.params.end() ? def : it->second;
 }

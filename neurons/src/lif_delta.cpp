@@ -77,13 +77,9 @@ public:
     }
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
-        if (each_)
-            step_with<true>(a, begin, end, spikes);
-        else
-            step_with<false>(a, begin, end, spikes);
+        step_for_params(*this, each_, a, begin, end, spikes);
     }
 
-  private:
     template <bool Each>
     void step_with(const step_args& a, std::uint32_t begin, std::uint32_t end,
                    std::vector<std::uint32_t>& spikes) {
@@ -124,6 +120,7 @@ public:
         }
     }
 
+  private:
     // exp(-k dt / tau): tabulated for the short gaps that dominate (a neuron driven every step has k = 1),
     // computed the same way either side of the table so values never depend on the gap's length class. A
     // tau that varies from neuron to neuron is computed for each.

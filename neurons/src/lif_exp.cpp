@@ -108,13 +108,14 @@ struct lif_exp_group final : soa_group {
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
               std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
-        if (each_) {
-            advance_for_input<true>(*this, a, begin, end);
-            reset_above<true>(v_th_, v_reset_, n_ref_, subtract_, a.step, begin, end, spikes);
-        } else {
-            advance_for_input<false>(*this, a, begin, end);
-            reset_above<false>(v_th_, v_reset_, n_ref_, subtract_, a.step, begin, end, spikes);
-        }
+        step_for_params(*this, each_, a, begin, end, spikes);
+    }
+
+    template <bool Each>
+    void step_with(const step_args& a, std::uint32_t begin, std::uint32_t end,
+                   std::vector<std::uint32_t>& spikes) {
+        advance_for_input<Each>(*this, a, begin, end);
+        reset_above<Each>(v_th_, v_reset_, n_ref_, subtract_, a.step, begin, end, spikes);
     }
 
     // Constants copied to locals (or per-neuron arrays) and restrict pointers: the loop is branch-free and
@@ -220,13 +221,9 @@ struct lif_cond_exp_group final : soa_group {
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
               std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
-        if (each_)
-            step_with<true>(a, begin, end, spikes);
-        else
-            step_with<false>(a, begin, end, spikes);
+        step_for_params(*this, each_, a, begin, end, spikes);
     }
 
-  private:
     template <bool Each>
     void step_with(const step_args& a, std::uint32_t begin, std::uint32_t end,
                    std::vector<std::uint32_t>& spikes) {
@@ -237,6 +234,7 @@ struct lif_cond_exp_group final : soa_group {
             reset_above<Each>(v_th_, v_reset_, n_ref_, no_subtract_, a.step, begin, end, spikes);
     }
 
+  private:
     // Threshold V_th + theta; theta decays every step (eagerly: one multiply, vectorized) and jumps at
     // spikes, unless frozen (then it is held).
     template <bool Each>

@@ -168,6 +168,16 @@ inline double param(const param_map& p, const char* name) {
     return p.find(name)->second;
 }
 
+// g.step_with<Each>(a, begin, end, spikes) with Each = whether some parameter varies between neurons.
+template <class G>
+void step_for_params(G& g, bool each, const step_args& a, std::uint32_t begin, std::uint32_t end,
+                     std::vector<std::uint32_t>& spikes) {
+    if (each)
+        g.template step_with<true>(a, begin, end, spikes);
+    else
+        g.template step_with<false>(a, begin, end, spikes);
+}
+
 // g.advance<Ext, Each>(a, begin, end) with Ext = whether a current input drives the group: each case
 // compiles to a loop without a branch per neuron.
 template <bool Each, class G>

@@ -63,6 +63,17 @@ void check_same(const std::map<std::string, train>& kernel, const std::map<std::
     }
 }
 
+// The chip run in barrier mode on the paicore and loihi presets against the kernel's spikes.
+void same_on_chips(const chips::chip_network& net, const std::map<std::string, train>& kernel) {
+    for (const std::string name : {"paicore", "loihi"}) {
+        INFO(name);
+        const auto chip = chips::find_chip(name);
+        const auto p = chips::map_network(net, chip);
+        REQUIRE(p.fits);
+        check_same(kernel, chip_spikes(chips::run_on_chip(net, chip, p, {})));
+    }
+}
+
 } // namespace
 
 TEST_CASE("barrier mode gives the kernel's spikes exactly (examples/chips/lif_int_layers.json)") {
@@ -72,13 +83,7 @@ TEST_CASE("barrier mode gives the kernel's spikes exactly (examples/chips/lif_in
     const auto one = kernel_spikes(d, 1), two = kernel_spikes(d, 2);
     REQUIRE(one.at("hidden").size() > 100);
     CHECK(one == two);
-    for (const std::string name : {"paicore", "loihi"}) {
-        INFO(name);
-        const auto chip = chips::find_chip(name);
-        const auto p = chips::map_network(net, chip);
-        REQUIRE(p.fits);
-        check_same(one, chip_spikes(chips::run_on_chip(net, chip, p, {})));
-    }
+    same_on_chips(net, one);
 }
 
 TEST_CASE("per-neuron bias and threshold: barrier mode still gives the kernel's spikes (1 and 2 threads)") {
@@ -106,13 +111,7 @@ TEST_CASE("per-neuron bias and threshold: barrier mode still gives the kernel's 
     REQUIRE(one.at("hidden").size() > 100);
     CHECK(one != uniform); // the per-neuron values change the spikes, so the comparison can fail
     CHECK(one == two);
-    for (const std::string name : {"paicore", "loihi"}) {
-        INFO(name);
-        const auto chip = chips::find_chip(name);
-        const auto p = chips::map_network(net, chip);
-        REQUIRE(p.fits);
-        check_same(one, chip_spikes(chips::run_on_chip(net, chip, p, {})));
-    }
+    same_on_chips(net, one);
     // a chip holds only bias and threshold per neuron
     value_spec leak;
     leak.type = value_spec::kind::list;

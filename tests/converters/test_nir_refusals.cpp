@@ -136,6 +136,8 @@ TEST_CASE("export writes the nir.write layout and refuses what NIR cannot expres
             "model izhikevich");
     refuses(replace(config("", ""), "\"t_ref\": 0", "\"t_ref\": 2"), "t_ref: NIR cannot express this");
     refuses(config("", ", \"plasticity\": {\"rule\": \"stdp\"}"), "plasticity");
+    refuses(config(", \"V_th\": {\"values\": [-55, -54, -53]}", ""),
+            "population n.params.V_th: varies from neuron to neuron");
     converters::nir_export_options approx;
     approx.approximate = true;
     const auto t_ref =
