@@ -2,36 +2,12 @@
 // -fno-exceptions -fno-rtti, and for the host in the tests and the exported host program.
 #include "spikekit/runtime/engine.hpp"
 
+#include "bits.hpp"
+
 namespace spikekit::runtime {
-namespace {
-
-bool test_bit(const std::uint32_t* bits, std::uint32_t i) {
-    return (bits[i >> 5] >> (i & 31u)) & 1u;
-}
-void set_bit(std::uint32_t* bits, std::uint32_t i) {
-    bits[i >> 5] |= 1u << (i & 31u);
-}
-
-// f(k) for every set bit k in [first, first + count), ascending.
-template <class F>
-void for_each_set(const std::uint32_t* bits, std::uint32_t first, std::uint32_t count, F&& f) {
-    const std::uint32_t end = first + count;
-    std::uint32_t i = first;
-    while (i < end) {
-        std::uint32_t w = bits[i >> 5] >> (i & 31u);
-        if (w == 0) { // nothing left in this word
-            i = (i | 31u) + 1u;
-            continue;
-        }
-        const auto skip = static_cast<std::uint32_t>(__builtin_ctz(w));
-        i += skip;
-        if (i >= end) return;
-        f(i);
-        ++i;
-    }
-}
-
-} // namespace
+using detail::for_each_set;
+using detail::set_bit;
+using detail::test_bit;
 
 engine::engine(const model_desc& model, const state_ref& state, event_queue& inputs) noexcept
     : m_(model), s_(state), q_(inputs) {
@@ -54,6 +30,17 @@ status engine::validate() const noexcept {
         if (p.delays == nullptr && (p.delay < 1 || p.delay >= t.slots)) return status::bad_model;
         if (p.kind == projection_kind::conv2d && p.conv == nullptr) return status::bad_model;
     }
+    if (m_.n_stdp > 0 && (m_.learn == nullptr || s_.w == nullptr || s_.last_pre == nullptr ||
+                          s_.last_post == nullptr || s_.history == nullptr))
+        return status::bad_model;
+    for (std::uint32_t k = 0; k < m_.n_stdp; ++k) {
+        const stdp_desc& p = m_.stdp[k];
+        if (p.src0 + p.n_src > m_.n_inputs + m_.n_neurons || p.tgt_pop >= m_.n_pops || p.max_delay < 1 ||
+            p.decay_steps < 1)
+            return status::bad_model;
+        const population_desc& t = m_.pops[p.tgt_pop];
+        if (p.tgt0 < t.first || p.tgt0 + p.n_tgt > t.first + t.size) return status::bad_model;
+    }
     return status::ok;
 }
 
@@ -69,6 +56,7 @@ void engine::reset() noexcept {
     const std::uint32_t words = bitmap_words(m_.n_inputs, m_.n_neurons);
     for (std::uint32_t i = 0; i < words; ++i) s_.fired[i] = 0;
     q_.clear();
+    if (m_.learn && check_ == status::ok) m_.learn(m_, s_, 0, learn_phase::reset, stats_);
     now_ = 0;
     stats_ = counters{};
 }
@@ -223,7 +211,9 @@ void engine::deliver() noexcept {
 
 status engine::step(spike_callback on_spike, void* context) noexcept {
     const status st = drain();
+    if (m_.learn) m_.learn(m_, s_, now_, learn_phase::arrive, stats_);
     update(on_spike, context);
+    if (m_.learn) m_.learn(m_, s_, now_, learn_phase::after_spikes, stats_);
     deliver();
     const std::uint32_t words = bitmap_words(m_.n_inputs, m_.n_neurons);
     for (std::uint32_t i = 0; i < words; ++i) s_.fired[i] = 0;

@@ -188,3 +188,42 @@ TEST_CASE("export --target mcu --verify: a Fashion-MNIST CNN converted to 8 bits
         CHECK(conv);
     }
 }
+
+TEST_CASE(
+    "export --target mcu --verify: on-device STDP, spikes and final weights identical on the host and M4") {
+    std::string missing;
+    if (!have_arm_tools(missing)) {
+        MESSAGE("skipped: " << missing << " is not installed");
+        return;
+    }
+    temp_dir dir("mcu_stdp");
+    // 16 inputs firing every 3rd to 7th step into 8 neurons through stdp_int (random delays, decay).
+    std::string times = "[";
+    for (int i = 0; i < 16; ++i) {
+        times += i ? ", [" : "[";
+        for (int t = 1 + i % 5; t < 150; t += 3 + i % 5)
+            times += (t > 1 + i % 5 ? ", " : "") + std::to_string(t);
+        times += "]";
+    }
+    times += "]";
+    std::string weights = "[";
+    for (int k = 0; k < 64; ++k) weights += (k ? ", " : "") + std::to_string(30 + (k * 37) % 90);
+    weights += "]";
+    const auto cfg =
+        dir.write("stdp.json", R"({"name": "stdp", "simulation": {"dt": 1.0, "duration": 150, "seed": 4},
+      "populations": [{"name": "in", "size": 16, "model": "spike_source", "spike_times": )" +
+                                   times + R"(},
+        {"name": "n", "size": 8, "model": "lif_int", "params": {"threshold": 250, "leak_mode": 2, "leak_shift": 3}}],
+      "projections": [{"name": "ff", "source": "in", "target": "n", "receptor": "exc",
+        "connectivity": {"rule": "fixed_indegree", "n": 8}, "weight": {"values": )" +
+                                   weights + R"(},
+        "delay": {"uniform": {"low": 1, "high": 3}},
+        "plasticity": {"rule": "stdp_int", "params": {"A_plus": 5, "A_minus": 6, "tau_plus": 6, "tau_minus": 6,
+          "lut_len": 30, "frac_bits": 5, "w_min": 0, "w_max": 160, "decay": 1, "decay_interval": 40}}}]})");
+    const auto j = verify(cfg, dir.file("m4"), "cortex-m4");
+    INFO(j.dump(1));
+    CHECK(j["identical"].get<bool>());
+    CHECK(j["kernel_spikes"].get<std::uint64_t>() > 20);
+    CHECK(j["plastic_weights"] == 64);
+    CHECK(j["weight_changes"].get<std::uint64_t>() > 50);
+}
