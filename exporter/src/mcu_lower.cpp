@@ -211,6 +211,79 @@ void lower_stdp_projection(const network_description& d, std::size_t k, mcu_stdp
     }
 }
 
+// A sparse projection with per-synapse delays as one uniform-delay projection per distinct delay, when that
+// takes no more flash (a row table per delay instead of 2 bytes per synapse): the runtime's uniform rows
+// cost about half the instructions per synaptic event of per-synapse delays.
+std::vector<mcu_projection> split_by_delay(mcu_projection p) {
+    if (p.delays.empty()) return {std::move(p)};
+    std::vector<std::uint16_t> distinct(p.delays.begin(), p.delays.end());
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (4ull * (p.n_src + 1) * (distinct.size() - 1) > 2ull * p.delays.size()) return {std::move(p)};
+    std::vector<mcu_projection> out;
+    for (auto d : distinct) {
+        mcu_projection q = p;
+        q.name = p.name + " (delay " + std::to_string(d) + ")";
+        q.delay = d;
+        q.delays.clear();
+        q.weight.clear();
+        q.target.clear();
+        q.synapses = 0;
+        for (std::uint32_t j = 0; j < p.n_src; ++j) {
+            q.row_start[j] = static_cast<std::uint32_t>(q.target.size());
+            for (auto k = p.row_start[j]; k < p.row_start[j + 1]; ++k)
+                if (p.delays[k] == d) {
+                    q.target.push_back(p.target[k]);
+                    q.weight.push_back(p.weight[k]);
+                }
+        }
+        q.row_start[p.n_src] = static_cast<std::uint32_t>(q.target.size());
+        q.synapses = q.target.size();
+        out.push_back(std::move(q));
+    }
+    return out;
+}
+
+// Largest sum of |weight| one target neuron of a projection can receive in one step (each synapse delivers
+// at most once per step: a source spikes at most once per step, and a (source, delay) pair arrives once).
+std::int64_t input_bound(const mcu_projection& p) {
+    std::vector<std::int64_t> sum;
+    if (p.type == mcu_projection::kind::conv2d) { // per output channel: every tap of its kernel at most once
+        const auto& g = p.conv;
+        const std::size_t per_out = p.weight.size() / std::max<std::uint32_t>(g.out_channels, 1);
+        sum.assign(g.out_channels, 0);
+        for (std::size_t i = 0; i < p.weight.size(); ++i) sum[i / per_out] += std::abs(p.weight[i]);
+    } else if (p.type == mcu_projection::kind::dense) {
+        sum.assign(p.n_tgt, 0);
+        for (std::size_t i = 0; i < p.weight.size(); ++i) sum[i % p.n_tgt] += std::abs(p.weight[i]);
+    } else {
+        sum.assign(p.n_tgt, 0);
+        for (std::size_t i = 0; i < p.weight.size(); ++i) sum[p.target[i]] += std::abs(p.weight[i]);
+    }
+    return sum.empty() ? 0 : *std::max_element(sum.begin(), sum.end());
+}
+
+std::int64_t input_bound(const mcu_stdp& p) {
+    const std::int64_t w = std::max(std::abs(std::int64_t{p.rule.w_min}), std::abs(std::int64_t{p.rule.w_max}));
+    std::int64_t in = 0;
+    for (std::uint32_t i = 0; i < p.n_tgt; ++i) in = std::max<std::int64_t>(in, p.in_start[i + 1] - p.in_start[i]);
+    return in * w;
+}
+
+// The range analysis of the 32-bit step and the still membranes (spikekit/arith/int_lif.hpp).
+void analyse_ranges(mcu_model& m) {
+    for (const auto& p : m.projs) m.pops[p.tgt_pop].max_input += input_bound(p);
+    for (const auto& p : m.stdp) m.pops[p.tgt_pop].max_input += input_bound(p);
+    for (auto& pop : m.pops) {
+        const auto& q = pop.params;
+        const std::int64_t bias = std::abs(std::int64_t{q.bias}), thr = std::abs(std::int64_t{q.threshold});
+        pop.fast32 = intlif::fits_32(q, pop.max_input, bias, thr);
+        const auto still = intlif::still_membranes(q, q.threshold, q.bias == 0);
+        pop.still_lo = still.lo;
+        pop.still_hi = still.hi;
+    }
+}
+
 } // namespace
 
 std::uint64_t mcu_model::state_bytes() const {
@@ -313,15 +386,18 @@ mcu_model lower_for_mcu(const network_description& d, const model_registry& mode
             lower_conv_projection(d, k, out);
         else
             lower_list_projection(d, k, out);
-        auto& slots = m.pops[out.tgt_pop].slots; // each population's ring: its longest incoming delay + 1
-        slots = std::max(slots, out.delay + 1);
-        for (auto x : out.delays) slots = std::max<std::uint32_t>(slots, x + 1u);
-        m.projs.push_back(std::move(out));
+        for (auto& part : split_by_delay(std::move(out))) {
+            auto& slots = m.pops[part.tgt_pop].slots; // each population's ring: its longest incoming delay + 1
+            slots = std::max(slots, part.delay + 1);
+            for (auto x : part.delays) slots = std::max<std::uint32_t>(slots, x + 1u);
+            m.projs.push_back(std::move(part));
+        }
     }
     for (auto& p : m.pops) {
         p.acc0 = m.acc_size;
         m.acc_size += p.slots * p.size;
     }
+    analyse_ranges(m);
     return m;
 }
 

@@ -179,7 +179,8 @@ std::string model_source(const mcu_model& m) {
         const auto& p = m.pops[k];
         o << "    {" << p.first << ", " << p.size << ", " << params_init(p.params) << ", "
           << (p.v_init.empty() ? "nullptr" : "v_init" + std::to_string(k)) << ", " << p.v_init_all
-          << ", nullptr, nullptr, " << p.acc0 << ", " << p.slots << "}, // " << p.name << "\n";
+          << ", nullptr, nullptr, " << p.acc0 << ", " << p.slots << ", " << (p.fast32 ? "true" : "false") << ", "
+          << p.still_lo << ", " << p.still_hi << "}, // " << p.name << "\n";
     }
     if (m.pops.empty()) o << "    {},\n";
     o << "};\nconst rt::projection_desc projs[" << std::max<std::size_t>(m.projs.size(), 1) << "] = {\n";

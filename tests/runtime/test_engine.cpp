@@ -28,7 +28,7 @@ struct host_model {
     explicit host_model(const ex::mcu_model& m) {
         for (const auto& p : m.pops)
             pops.push_back({p.first, p.size, p.params, p.v_init.empty() ? nullptr : p.v_init.data(),
-                            p.v_init_all, nullptr, nullptr, p.acc0, p.slots});
+                            p.v_init_all, nullptr, nullptr, p.acc0, p.slots, p.fast32, p.still_lo, p.still_hi});
         convs.reserve(m.projs.size());
         for (const auto& p : m.projs) {
             rt::projection_desc d{};
@@ -171,7 +171,7 @@ std::string network(unsigned seed) {
    "leak_frac_bits": 3, "reset_mode": 1, "v_bits": 12, "bias": 1},
    "initial": {"V_m": {"uniform": {"low": -10, "high": 40}}}},
   {"name": "out", "size": 5, "model": "lif_int", "params": {"threshold": 60, "leak_mode": 1, "leak_value": 3,
-   "reset_value": -4, "v_floor": -20}, "initial": {"V_m": 10}}
+   "reset_value": -4, "v_floor": -20, "v_bits": 32}, "initial": {"V_m": 10}}
  ],
  "projections": [
   {"name": "in_conv", "source": "in", "target": "conv", "receptor": "exc",
@@ -200,6 +200,11 @@ TEST_CASE("engine: spikes identical to the kernel's on networks of every project
         bool kinds[3] = {};
         for (const auto& p : m.projs) kinds[static_cast<int>(p.type)] = true;
         CHECK((kinds[0] && kinds[1] && kinds[2]));
+        // 32-bit step where the range analysis allows it (v_bits 16, 12), the 64-bit one for v_bits 32
+        CHECK(m.pops[0].fast32);
+        CHECK(m.pops[1].fast32);
+        CHECK_FALSE(m.pops[2].fast32);
+        CHECK(m.pops[0].still_lo <= m.pops[0].still_hi); // shift leak: small membranes stay
         host_model hm(m);
         state s(m);
         rt::event_queue q(s.queue.data(), m.queue_capacity);
@@ -246,7 +251,7 @@ TEST_CASE("engine: late events spike at once, bad channels are dropped and repor
 }
 
 TEST_CASE("engine: inconsistent descriptors are reported, not run") {
-    rt::population_desc pop{0, 4, {}, nullptr, 0, nullptr, nullptr, 0, 2};
+    rt::population_desc pop{0, 4, {}, nullptr, 0, nullptr, nullptr, 0, 2, false, 1, 0};
     rt::projection_desc bad{};
     bad.kind = rt::projection_kind::dense;
     bad.delay = 5; // >= the target's slots

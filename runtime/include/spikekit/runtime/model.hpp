@@ -26,6 +26,11 @@ struct population_desc {
     const std::int32_t* threshold; // per neuron, or nullptr: params.threshold
     std::uint32_t acc0;            // the population's delay ring: acc[acc0 .. acc0 + slots x size)
     std::uint32_t slots;           // its longest incoming delay + 1 (>= 2)
+    // Set by the exporter from a range analysis (spikekit/arith/int_lif.hpp): fast32 when every intermediate
+    // of the step fits 32 bits for every input the population can receive (intlif::fits_32), so step32 runs;
+    // [still_lo, still_hi]: membranes a neuron keeps without input (intlif::still_membranes), skipped.
+    bool fast32;
+    std::int32_t still_lo, still_hi; // empty (lo > hi): never skipped
 };
 
 enum class projection_kind : std::uint8_t { dense, sparse, conv2d };
