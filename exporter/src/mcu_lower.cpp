@@ -387,9 +387,9 @@ mcu_model lower_for_mcu(const network_description& d, const model_registry& mode
         else
             lower_list_projection(d, k, out);
         for (auto& part : split_by_delay(std::move(out))) {
-            auto& slots = m.pops[part.tgt_pop].slots; // each population's ring: its longest incoming delay + 1
-            slots = std::max(slots, part.delay + 1);
-            for (auto x : part.delays) slots = std::max<std::uint32_t>(slots, x + 1u);
+            auto& slots = m.pops[part.tgt_pop].slots; // each population's ring: its longest incoming delay
+            slots = std::max(slots, part.delay);
+            for (auto x : part.delays) slots = std::max<std::uint32_t>(slots, x);
             m.projs.push_back(std::move(part));
         }
     }

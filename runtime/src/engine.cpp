@@ -18,7 +18,7 @@ engine::engine(const model_desc& model, const state_ref& state, event_queue& inp
 status engine::validate() const noexcept {
     for (std::uint32_t k = 0; k < m_.n_pops; ++k) {
         const population_desc& pop = m_.pops[k];
-        if (pop.first + pop.size > m_.n_neurons || pop.slots < 2 ||
+        if (pop.first + pop.size > m_.n_neurons || pop.slots < 1 ||
             pop.acc0 + pop.slots * pop.size > m_.acc_size)
             return status::bad_model;
     }
@@ -27,7 +27,7 @@ status engine::validate() const noexcept {
         if (p.src0 + p.n_src > m_.n_inputs + m_.n_neurons || p.tgt_pop >= m_.n_pops) return status::bad_model;
         const population_desc& t = m_.pops[p.tgt_pop];
         if (p.tgt0 < t.first || p.tgt0 + p.n_tgt > t.first + t.size) return status::bad_model;
-        if (p.delays == nullptr && (p.delay < 1 || p.delay >= t.slots)) return status::bad_model;
+        if (p.delays == nullptr && (p.delay < 1 || p.delay > t.slots)) return status::bad_model;
         if (p.kind == projection_kind::conv2d && p.conv == nullptr) return status::bad_model;
     }
     if (m_.n_stdp > 0 && (m_.learn == nullptr || s_.w == nullptr || s_.last_pre == nullptr ||
@@ -61,7 +61,7 @@ void engine::reset() noexcept {
     stats_ = counters{};
 }
 
-// Slot (now + delay) % slots of population `pop`'s ring, offset to its neuron `first` (delay < slots:
+// Slot (now + delay) % slots of population `pop`'s ring, offset to its neuron `first` (delay <= slots:
 // one subtraction instead of a second division).
 std::int32_t* engine::slot(const population_desc& pop, std::uint32_t delay,
                            std::uint32_t first) const noexcept {
@@ -280,8 +280,8 @@ status engine::step(spike_callback on_spike, void* context) noexcept {
     update(on_spike, context);
     if (m_.learn) m_.learn(m_, s_, now_, learn_phase::after_spikes, stats_);
     deliver();
-    const std::uint32_t words = bitmap_words(m_.n_inputs, m_.n_neurons);
-    for (std::uint32_t i = 0; i < words; ++i) s_.fired[i] = 0;
+    std::uint32_t* f = s_.fired;
+    for (std::uint32_t* const end = f + bitmap_words(m_.n_inputs, m_.n_neurons); f != end;) *f++ = 0;
     ++now_;
     return st;
 }

@@ -254,7 +254,7 @@ TEST_CASE("engine: inconsistent descriptors are reported, not run") {
     rt::population_desc pop{0, 4, {}, nullptr, 0, nullptr, nullptr, 0, 2, false, 1, 0};
     rt::projection_desc bad{};
     bad.kind = rt::projection_kind::dense;
-    bad.delay = 5; // >= the target's slots
+    bad.delay = 5; // > the target's slots
     bad.n_src = 1;
     bad.n_tgt = 4;
     const rt::model_desc m{1, 4, 8, &pop, 1, &bad, 1, nullptr, 0, nullptr};

@@ -227,3 +227,38 @@ TEST_CASE(
     CHECK(j["plastic_weights"] == 64);
     CHECK(j["weight_changes"].get<std::uint64_t>() > 50);
 }
+
+TEST_CASE(
+    "export --target mcu: the Cortex-M program replays events given on stdin (semihosting) under QEMU") {
+    std::string missing;
+    if (!have_arm_tools(missing)) {
+        MESSAGE("skipped: " << missing << " is not installed");
+        return;
+    }
+    temp_dir dir("mcu_stdin");
+    const auto cfg = dir.write("tiny.json", tiny_int);
+    const std::string out = dir.file("proj");
+    REQUIRE(run_command(bin + " export " + cfg + " --target mcu --out " + out + " --quiet").exit_code == 0);
+    auto r = run_command("cmake -S " + out + " -B " + out + "/m4 -DCMAKE_TOOLCHAIN_FILE=" + out +
+                         "/cortex-m4.cmake >/dev/null && cmake --build " + out + "/m4 >/dev/null");
+    REQUIRE(r.exit_code == 0);
+    const std::string qemu =
+        "timeout --signal=KILL 60 qemu-system-arm -M mps2-an386 -cpu cortex-m4 -display none "
+        "-monitor none -serial none -chardev file,id=sh0,path=/dev/stdout "
+        "-semihosting-config enable=on,target=native,chardev=sh0 -kernel " +
+        out + "/m4/snn_mcu.elf";
+    // the events of the host program's test: every neuron spikes at step 8 and at no other step
+    for (const char* ending : {"end\\n", ""}) { // an "end" line, or the end of the input
+        CAPTURE(ending);
+        r = run_command(
+            std::string("printf '3 1\\n6 0\\n6 2\\n") + ending + "' | " + qemu + " -append --stdin", false);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("spike 8 0 0\nspike 8 0 1\nspike 8 0 2\nspike 8 0 3\n") != std::string::npos);
+        CHECK(r.out.find("spike 5 ") == std::string::npos);
+        CHECK(r.out.find("input_spikes 3\n") != std::string::npos);
+    }
+    // without --stdin: the model's own inputs (5 events; channel 0 at steps 0 and 3, ...)
+    r = run_command(qemu + " </dev/null", false);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("input_spikes 5\n") != std::string::npos);
+}

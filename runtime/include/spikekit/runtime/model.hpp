@@ -25,7 +25,7 @@ struct population_desc {
     const std::int32_t* bias;      // per neuron, or nullptr: params.bias
     const std::int32_t* threshold; // per neuron, or nullptr: params.threshold
     std::uint32_t acc0;            // the population's delay ring: acc[acc0 .. acc0 + slots x size)
-    std::uint32_t slots;           // its longest incoming delay + 1 (>= 2)
+    std::uint32_t slots;           // its longest incoming delay (>= 1)
     // Set by the exporter from a range analysis (spikekit/arith/int_lif.hpp): fast32 when every intermediate
     // of the step fits 32 bits for every input the population can receive (intlif::fits_32), so step32 runs;
     // [still_lo, still_hi]: membranes a neuron keeps without input (intlif::still_membranes), skipped.
@@ -122,9 +122,11 @@ constexpr std::uint32_t bitmap_words(std::uint32_t n_inputs, std::uint32_t n_neu
 
 // The mutable state, owned by the caller (static arrays sized by the exported constants):
 //   v, ref:  n_neurons membranes and refractory counters;
-//   acc:     acc_size input accumulators, one delay ring per population (its own depth, so a layer reached
-//            only through delay 1 keeps 2 slots whatever the longest delay elsewhere): slot (t + d) % slots
-//            receives at step t what the population's neurons consume at step t + d;
+//   acc:     acc_size input accumulators, one delay ring per population of its longest incoming delay D
+//            (a layer reached only through delay 1 keeps one slot whatever the delays elsewhere): slot
+//            (t + d) % D receives at step t what the population's neurons consume at step t + d. D slots
+//            suffice, not D + 1: step t zeroes slot t % D while it reads it, before any delivery of step t,
+//            and the only deliveries into it before step t + D are those for step t + D;
 //   fired:   bitmap_words(...) words, the nodes that spike in the current step.
 //   w, last_pre, last_post, history: the plastic projections' state (stdp_desc), nullptr without any.
 struct state_ref {
