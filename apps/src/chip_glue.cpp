@@ -10,7 +10,7 @@
 #include "spikekit/chips/heat_map.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/output.hpp"
-#include "spikekit/events/image.hpp"
+#include "spikekit/io/png.hpp"
 #include "spikekit/neurons/int_lif.hpp"
 #include "spikekit/neurons/models.hpp"
 
@@ -71,8 +71,8 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
     }
     chips::run_options o;
     o.gals = a.flag("--gals");
-    if (a.get("--step-period")) o.step_period_s = a.number("--step-period", 0);
-    if (a.get("--jitter")) o.jitter_s = a.number("--jitter", 0);
+    if (a.get("--step-period")) o.step_period_s = a.quantity("--step-period", "s", 0);
+    if (a.get("--jitter")) o.jitter_s = a.quantity("--jitter", "s", 0);
     if (a.get("--skew-ppm")) o.skew_ppm = a.number("--skew-ppm", 0);
     const auto t0 = std::chrono::steady_clock::now();
     const auto res = chips::run_on_chip(net, chip, pl, o);
@@ -80,12 +80,7 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
     const auto& r = res.report;
     if (const auto png = a.get("--heatmap")) {
         const auto map = chips::heat_map(chip, r);
-        const auto bytes = events::encode_png({map.width, map.height, map.rgb});
-        write_atomically(*png, [&](const std::string& tmp) {
-            std::ofstream f(tmp, std::ios::binary);
-            f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-            if (!f.flush()) throw runtime_error(*png + ": write failed");
-        });
+        io::write_png(*png, {map.width, map.height, map.rgb});
     }
     std::uint64_t synapses = 0;
     for (const auto& p : net.projs) synapses += p.source.size();

@@ -52,12 +52,18 @@ std::int32_t initial_value(double x, const intlif::params& p) {
 mcu_population lower_population(const network_description& d, std::size_t k, const model_registry& models,
                                 std::uint32_t first) {
     const population& p = d.populations[k];
-    const neuron_model* model = models.find(p.model);
     mcu_population out;
     out.name = p.name;
     out.first = first;
     out.size = p.size;
-    out.params = neurons::lower_int_lif(with_defaults(model->params(), p.params));
+    // Each neuron's bias and threshold as the kernel draws them; stored per neuron only when they vary.
+    auto lif = neurons::lower_int_lif(d, models, k);
+    out.params = lif.shared;
+    if (std::any_of(lif.bias.begin(), lif.bias.end(), [&](auto b) { return b != lif.bias[0]; }))
+        out.bias = std::move(lif.bias);
+    if (std::any_of(lif.threshold.begin(), lif.threshold.end(),
+                    [&](auto t) { return t != lif.threshold[0]; }))
+        out.threshold = std::move(lif.threshold);
     for (const auto& entry : p.initial)
         if (entry.first != "V_m")
             throw input_error(d.source_file, pop_where(k, p) + ".initial." + entry.first,
@@ -264,9 +270,11 @@ std::int64_t input_bound(const mcu_projection& p) {
 }
 
 std::int64_t input_bound(const mcu_stdp& p) {
-    const std::int64_t w = std::max(std::abs(std::int64_t{p.rule.w_min}), std::abs(std::int64_t{p.rule.w_max}));
+    const std::int64_t w =
+        std::max(std::abs(std::int64_t{p.rule.w_min}), std::abs(std::int64_t{p.rule.w_max}));
     std::int64_t in = 0;
-    for (std::uint32_t i = 0; i < p.n_tgt; ++i) in = std::max<std::int64_t>(in, p.in_start[i + 1] - p.in_start[i]);
+    for (std::uint32_t i = 0; i < p.n_tgt; ++i)
+        in = std::max<std::int64_t>(in, p.in_start[i + 1] - p.in_start[i]);
     return in * w;
 }
 
@@ -276,9 +284,17 @@ void analyse_ranges(mcu_model& m) {
     for (const auto& p : m.stdp) m.pops[p.tgt_pop].max_input += input_bound(p);
     for (auto& pop : m.pops) {
         const auto& q = pop.params;
-        const std::int64_t bias = std::abs(std::int64_t{q.bias}), thr = std::abs(std::int64_t{q.threshold});
+        // the population's values, or its per-neuron tables (the loops then read those, not params)
+        const std::vector<std::int32_t> one_bias{q.bias}, one_thr{q.threshold};
+        const auto& biases = pop.bias.empty() ? one_bias : pop.bias;
+        const auto& thresholds = pop.threshold.empty() ? one_thr : pop.threshold;
+        std::int64_t bias = 0, thr = 0;
+        for (auto b : biases) bias = std::max(bias, std::abs(std::int64_t{b}));
+        for (auto t : thresholds) thr = std::max(thr, std::abs(std::int64_t{t}));
+        const bool bias_zero = bias == 0;
+        const std::int32_t min_thr = *std::min_element(thresholds.begin(), thresholds.end());
         pop.fast32 = intlif::fits_32(q, pop.max_input, bias, thr);
-        const auto still = intlif::still_membranes(q, q.threshold, q.bias == 0);
+        const auto still = intlif::still_membranes(q, min_thr, bias_zero);
         pop.still_lo = still.lo;
         pop.still_hi = still.hi;
     }
@@ -294,7 +310,7 @@ std::uint64_t mcu_model::state_bytes() const {
 
 std::uint64_t mcu_model::model_bytes() const {
     std::uint64_t b = 0;
-    for (const auto& p : pops) b += 4ull * p.v_init.size() + 64;
+    for (const auto& p : pops) b += 4ull * (p.v_init.size() + p.bias.size() + p.threshold.size()) + 64;
     for (const auto& p : projs)
         b += 2ull * p.weight.size() + 4ull * p.row_start.size() + 2ull * p.target.size() +
              2ull * p.delays.size() + 2ull * (p.out_row.size() + p.out_col.size()) + 48;

@@ -39,6 +39,7 @@ struct mcu_population {
     intlif::params params;
     std::vector<std::int32_t> v_init; // empty: every neuron starts at v_init_all
     std::int32_t v_init_all = 0;
+    std::vector<std::int32_t> bias, threshold; // per neuron when they vary; empty: params.bias / threshold
     std::uint32_t acc0 = 0, slots = 1; // its delay ring in the accumulators (its longest incoming delay)
     std::int64_t max_input = 0;        // bound of |summed input| of one neuron in one step (all projections)
     bool fast32 = false;               // intlif::fits_32 holds: the runtime runs step32
