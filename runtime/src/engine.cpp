@@ -101,7 +101,7 @@ __attribute__((always_inline)) inline void
 update_loop(const population_desc& pop, std::int32_t* in, std::int32_t* v, std::uint16_t* ref,
             std::uint32_t* fired, std::uint32_t fired0, Bias bias, Threshold threshold) {
     intlif::params p = pop.params;
-    p.leak = L; // constant: apply_leak32 folds to this mode
+    p.leak = L; // constant: the leak switch folds to this mode
     const std::int32_t lo = pop.still_lo, hi = pop.still_hi;
     const std::uint32_t n = pop.size;
     for (std::uint32_t i = 0; i < n; ++i) {

@@ -76,9 +76,13 @@ constexpr bool valid(const params& p) noexcept {
     return invalid_reason(p) == nullptr;
 }
 
-// Division by 2^k rounding toward zero (k <= 62; |x| < 2^63).
+// Division by 2^k rounding toward zero (k <= 62; |x| < 2^63), in the width T of the caller.
+template <class T>
+constexpr T rdiv_pow2_t(T x, unsigned k) noexcept {
+    return x >= 0 ? static_cast<T>(x >> k) : static_cast<T>(-((-x) >> k));
+}
 constexpr std::int64_t rdiv_pow2(std::int64_t x, unsigned k) noexcept {
-    return x >= 0 ? (x >> k) : -((-x) >> k);
+    return rdiv_pow2_t<std::int64_t>(x, k);
 }
 
 constexpr std::int32_t saturate(std::int64_t v, unsigned bits) noexcept {
@@ -86,20 +90,25 @@ constexpr std::int32_t saturate(std::int64_t v, unsigned bits) noexcept {
     return static_cast<std::int32_t>(v > hi ? hi : (v < lo ? lo : v));
 }
 
-// The leak of step 2, in 64 bits: the linear leak of v = -2^31 is representable there.
-constexpr std::int64_t apply_leak(std::int64_t v, const params& p) noexcept {
+// The leak of step 2 in width T: 64 bits in step() (the linear leak of v = -2^31 is representable there),
+// 32 bits in step32() where fits_32 proves it equal.
+template <class T>
+constexpr T apply_leak_t(T v, const params& p) noexcept {
     switch (p.leak) {
     case leak_mode::none:
         return v;
     case leak_mode::linear:
-        if (v > 0) return v > p.leak_value ? v - p.leak_value : 0;
-        return -v > p.leak_value ? v + p.leak_value : 0;
+        if (v > 0) return v > p.leak_value ? static_cast<T>(v - p.leak_value) : T{0};
+        return -v > p.leak_value ? static_cast<T>(v + p.leak_value) : T{0};
     case leak_mode::shift:
-        return v - rdiv_pow2(v, p.leak_shift);
+        return static_cast<T>(v - rdiv_pow2_t<T>(v, p.leak_shift));
     case leak_mode::multiply:
-        return rdiv_pow2(v * p.leak_mul, p.leak_frac_bits);
+        return rdiv_pow2_t<T>(static_cast<T>(v * p.leak_mul), p.leak_frac_bits);
     }
     return v;
+}
+constexpr std::int64_t apply_leak(std::int64_t v, const params& p) noexcept {
+    return apply_leak_t<std::int64_t>(v, p);
 }
 
 // One step with this neuron's bias and threshold; returns true on a spike.
@@ -163,26 +172,6 @@ constexpr bool fits_32(const params& p, std::int64_t max_input, std::int64_t max
     return leak_bound(p) + max_input + max_bias <= lim && V - 1 + max_threshold <= lim;
 }
 
-constexpr std::int32_t rdiv_pow2_32(std::int32_t x, unsigned k) noexcept {
-    return x >= 0 ? (x >> k) : -((-x) >> k);
-}
-
-// apply_leak in 32 bits (fits_32(p, ...) holds, v in the v_bits range).
-constexpr std::int32_t apply_leak32(std::int32_t v, const params& p) noexcept {
-    switch (p.leak) {
-    case leak_mode::none:
-        return v;
-    case leak_mode::linear:
-        if (v > 0) return v > p.leak_value ? v - p.leak_value : 0;
-        return -v > p.leak_value ? v + p.leak_value : 0;
-    case leak_mode::shift:
-        return v - rdiv_pow2_32(v, p.leak_shift);
-    case leak_mode::multiply:
-        return rdiv_pow2_32(v * p.leak_mul, p.leak_frac_bits);
-    }
-    return v;
-}
-
 // step() in 32 bits: the same result for every argument fits_32 admits.
 constexpr bool step32(std::int32_t& v, std::uint16_t& ref, std::int32_t input, const params& p,
                       std::int32_t bias, std::int32_t threshold) noexcept {
@@ -191,7 +180,7 @@ constexpr bool step32(std::int32_t& v, std::uint16_t& ref, std::int32_t input, c
         return false;
     }
     const std::int32_t hi = static_cast<std::int32_t>(v_max(p.v_bits)), lo = -hi - 1;
-    std::int32_t x = apply_leak32(v, p) + input + bias;
+    std::int32_t x = apply_leak_t<std::int32_t>(v, p) + input + bias;
     x = x > hi ? hi : (x < lo ? lo : x);
     bool spike = false;
     if (x >= threshold) {
