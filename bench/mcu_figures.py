@@ -11,7 +11,9 @@ kernel (the script stops if one is not).
 
   runtime code    text of engine.cpp compiled alone (arm-none-eabi-g++ -Os, before linking) and the
                   runtime's functions in a linked ELF (arm-none-eabi-nm sizes)
-  neuron update   (instructions per step of 512 idle neurons - of 64) / 448
+  neuron update   (instructions per step of 512 neurons - of 64) / 448, without input: the 64-bit step
+                  (v_bits 32), the 32-bit step (v_bits 16 with a bias, so every neuron is updated) and a
+                  neuron at rest (v_bits 16, no bias: skipped)
   synaptic event  (instructions per step with every input spiking - without input spikes) / events per step,
                   for a dense, a sparse and a conv2d projection into neurons that never fire
   ECG network     examples/mcu/ecg_lif_int.json (2000 steps of 1 ms)
@@ -46,13 +48,14 @@ def write(tmp, name, net):
     return path
 
 
-def synthetic(name, steps, inputs, targets, proj, spiking):
+def synthetic(name, steps, inputs, targets, proj, spiking, params=None):
     """`inputs` spike_source neurons (every step if `spiking`) into `targets` lif_int that never fire."""
     times = [[float(t) for t in range(1, steps + 1)] if spiking else [] for _ in range(inputs)]
     net = {"name": name, "simulation": {"dt": 1.0, "duration": steps, "seed": 1},
            "populations": [{"name": "in", "size": inputs, "model": "spike_source", "spike_times": times},
                            {"name": "n", "size": targets, "model": "lif_int",
-                            "params": {"threshold": 2147483647, "v_bits": 32, "leak_mode": 2, "leak_shift": 4}}],
+                            "params": params or {"threshold": 2147483647, "v_bits": 32, "leak_mode": 2,
+                                                 "leak_shift": 4}}],
            "projections": []}
     if proj:
         net["projections"].append(dict({"name": "p", "source": "in", "target": "n", "receptor": "exc", "delay": 1},
@@ -69,12 +72,12 @@ def per_event(spikekit, tmp, cpu, name, inputs, targets, proj, steps=20):
     return (busy["instructions_per_step"] - base["instructions_per_step"]) / events, events
 
 
-def engine_alone(tmp, cpu, project):
-    obj = os.path.join(tmp, "engine.o")
+def engine_alone(tmp, cpu, project, source="engine.cpp"):
+    obj = os.path.join(tmp, source + ".o")
     subprocess.run(["arm-none-eabi-g++", f"-mcpu={cpu}", "-mthumb", "-Os", "-std=c++17", "-ffreestanding",
                     "-fno-exceptions", "-fno-rtti", "-ffunction-sections", "-fdata-sections",
                     "-I", os.path.join(project, "runtime", "include"), "-c",
-                    os.path.join(project, "runtime", "src", "engine.cpp"), "-o", obj], check=True)
+                    os.path.join(project, "runtime", "src", source), "-o", obj], check=True)
     out = subprocess.run(["arm-none-eabi-size", obj], capture_output=True, text=True, check=True).stdout
     text, data, bss = (int(x) for x in out.splitlines()[1].split()[:3])
     return text, data, bss
@@ -89,17 +92,27 @@ def main():
     a = ap.parse_args()
     sk, cpu = a.spikekit, a.cpu
     with tempfile.TemporaryDirectory(prefix="mcu_figures_") as tmp:
-        small = export(sk, write(tmp, "idle64", synthetic("idle64", 50, 1, 64, None, False)),
-                       os.path.join(tmp, "idle64"), cpu)
-        large = export(sk, write(tmp, "idle512", synthetic("idle512", 50, 1, 512, None, False)),
-                       os.path.join(tmp, "idle512"), cpu)
-        per_update = (large["instructions_per_step"] - small["instructions_per_step"]) / 448
-        text, data, bss = engine_alone(tmp, cpu, os.path.join(tmp, "idle64"))
+        def per_neuron(name, params):
+            small = export(sk, write(tmp, name + "64", synthetic(name + "64", 50, 1, 64, None, False, params)),
+                           os.path.join(tmp, name + "64"), cpu)
+            large = export(sk, write(tmp, name + "512", synthetic(name + "512", 50, 1, 512, None, False, params)),
+                           os.path.join(tmp, name + "512"), cpu)
+            return (large["instructions_per_step"] - small["instructions_per_step"]) / 448, small
+
+        wide, small = per_neuron("wide", None)
+        # v_bits 16 and a bias: the 32-bit step (intlif::fits_32), every neuron updated every step
+        fast, _ = per_neuron("fast", {"threshold": 32767, "v_bits": 16, "leak_mode": 2, "leak_shift": 4, "bias": 1})
+        # no bias, no input: membranes at rest are skipped (intlif::still_membranes)
+        still, _ = per_neuron("still", {"threshold": 32767, "v_bits": 16, "leak_mode": 2, "leak_shift": 4})
+        text, data, bss = engine_alone(tmp, cpu, os.path.join(tmp, "wide64"))
         print(f"runtime code ({cpu}, -Os): engine.cpp alone text {text} B, data {data} B, bss {bss} B; "
               f"runtime functions in a linked ELF {small['runtime_code_bytes']} B")
-        print(f"neuron update ({cpu}): {per_update:.1f} instructions "
-              f"(512 vs 64 idle lif_int neurons, shift leak; step overhead {small['instructions_per_step']:.0f} "
-              f"instructions with 64)")
+        stdp_text, _, _ = engine_alone(tmp, cpu, os.path.join(tmp, "wide64"), "stdp.cpp")
+        print(f"on-device STDP ({cpu}, -Os): stdp.cpp alone text {stdp_text} B (linked only by models with "
+              f"plastic projections)")
+        print(f"neuron update ({cpu}, lif_int, shift leak, 512 vs 64 neurons): {fast:.1f} instructions with the "
+              f"32-bit step (v_bits 16), {wide:.1f} with the 64-bit step (v_bits 32), {still:.1f} for a neuron "
+              f"at rest without input (skipped)")
         for name, proj, inputs, targets in [
             ("dense", {"connectivity": {"rule": "all_to_all"}, "weight": 1}, 32, 128),
             ("sparse", {"connectivity": {"rule": "fixed_probability", "p": 0.1}, "weight": 1}, 64, 256),

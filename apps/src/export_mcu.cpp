@@ -64,6 +64,7 @@ nlohmann::json summary_json(const ex::mcu_model& m, const std::string& dir, cons
             {"steps", m.steps},
             {"input_events", m.events.size()},
             {"accumulator_words", m.acc_size},
+            {"plastic_projections", m.stdp.size()},
             {"state_bytes", m.state_bytes()},
             {"model_bytes", m.model_bytes()},
             {"projections", projs}};
@@ -118,6 +119,8 @@ int export_mcu(const std::vector<std::string>& argv) {
     j["kernel_spikes"] = r.kernel_spikes;
     j["host_spikes"] = r.host_spikes;
     j["mcu_spikes"] = r.mcu_spikes;
+    j["plastic_weights"] = r.plastic_weights;
+    j["weight_changes"] = r.weight_changes;
     j["flash_bytes"] = r.flash_bytes;
     j["ram_bytes"] = r.ram_bytes;
     j["stack_reserved_bytes"] = r.stack_reserved_bytes;
@@ -136,6 +139,11 @@ int export_mcu(const std::vector<std::string>& argv) {
                     r.identical ? "yes" : "NO", static_cast<unsigned long long>(r.kernel_spikes),
                     static_cast<unsigned long long>(r.host_spikes), o.cpu.c_str(),
                     static_cast<unsigned long long>(r.mcu_spikes));
+        if (!m.stdp.empty())
+            std::printf("final weights        %s (%llu plastic synapses, %llu STDP changes on the MCU)\n",
+                        r.identical ? "identical" : "compared",
+                        static_cast<unsigned long long>(r.plastic_weights),
+                        static_cast<unsigned long long>(r.weight_changes));
         if (!r.identical) std::printf("first difference     %s\n", r.first_difference.c_str());
         std::printf("flash_bytes          %llu (runtime code %llu)\n",
                     static_cast<unsigned long long>(r.flash_bytes),

@@ -12,6 +12,7 @@
 //   callback's printing excluded). Instructions, not cycles: QEMU models no pipeline or wait states.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/simulation.hpp"
 #include "spikekit/exporter/mcu.hpp"
+#include "spikekit/learning/rules.hpp"
 
 namespace spikekit::exporter {
 namespace fs = std::filesystem;
@@ -146,20 +148,66 @@ run_output parse_run_output(const std::string& text) {
             r.complete = true;
         } else if (key == "stack_bytes") {
             l >> r.stack_bytes;
+        } else if (key == "weight") {
+            std::size_t proj = 0, syn = 0;
+            int w = 0;
+            if (!(l >> proj >> syn >> w) || proj > 4096) continue;
+            if (r.weights.size() <= proj) r.weights.resize(proj + 1);
+            auto& v = r.weights[proj];
+            if (syn != v.size()) continue; // out of order: left short, so the comparison names it
+            v.push_back(static_cast<std::int16_t>(w));
+        } else if (key == "weight_changes") {
+            l >> r.weight_changes;
         }
     }
     std::sort(r.spikes.begin(), r.spikes.end());
     return r;
 }
 
+std::string first_weight_difference(const std::vector<std::vector<std::int16_t>>& want,
+                                    const std::vector<std::vector<std::int16_t>>& got, const std::string& who,
+                                    const mcu_model& m) {
+    for (std::size_t k = 0; k < want.size(); ++k) {
+        const auto& p = m.stdp.at(k);
+        const std::vector<std::int16_t> none;
+        const auto& g = k < got.size() ? got[k] : none;
+        for (std::size_t i = 0; i < want[k].size(); ++i) {
+            if (i < g.size() && g[i] == want[k][i]) continue;
+            const auto src = static_cast<std::size_t>(
+                std::upper_bound(
+                    p.src_slot.begin(), p.src_slot.end(),
+                    static_cast<std::uint32_t>(std::upper_bound(p.slot_start.begin(), p.slot_start.end(), i) -
+                                               p.slot_start.begin() - 1)) -
+                p.src_slot.begin() - 1);
+            const std::string syn = p.name + " synapse " + std::to_string(i) + " (source " +
+                                    std::to_string(src) + " -> target " + std::to_string(p.target.at(i)) +
+                                    ")";
+            if (i >= g.size()) return who + " did not report the final weight of " + syn;
+            return who + " ends with weight " + std::to_string(g[i]) + " on " + syn + ", the kernel with " +
+                   std::to_string(want[k][i]);
+        }
+        if (g.size() > want[k].size()) return who + " reports more weights than " + p.name + " has";
+    }
+    return {};
+}
+
 std::vector<spike> kernel_spikes(const network_description& d, const model_registry& models,
-                                 const mcu_model& m) {
+                                 const mcu_model& m, std::vector<std::vector<std::int16_t>>* weights) {
     network_description k = d;
     k.spike_recorders.clear();
     k.state_recorders.clear();
     for (const auto& p : m.pops) k.spike_recorders.push_back({p.name, {}});
-    simulation sim(k, models, 1);
+    const auto rules = learning::builtin_rules();
+    simulation sim(k, models, 1, &rules);
     sim.run(static_cast<double>(m.steps) * m.dt_ms);
+    if (weights) {
+        weights->assign(m.stdp.size(), {});
+        for (const auto& pw : sim.plastic_weights())
+            for (std::size_t j = 0; j < m.stdp.size(); ++j)
+                if (m.stdp[j].name == pw.projection)
+                    for (float x : pw.weight)
+                        (*weights)[j].push_back(static_cast<std::int16_t>(std::lround(x)));
+    }
     std::vector<spike> out;
     for (const auto& r : sim.spikes()) {
         const auto pop =
@@ -187,7 +235,8 @@ verify_report verify_mcu(const network_description& d, const model_registry& mod
 
     verify_report r;
     log("kernel run");
-    const auto want = kernel_spikes(d, models, m);
+    std::vector<std::vector<std::int16_t>> want_w;
+    const auto want = kernel_spikes(d, models, m, &want_w);
     std::string out;
     log("host run");
     if (run(quote((host_dir / "snn_host").string()), out) != 0)
@@ -226,6 +275,12 @@ verify_report verify_mcu(const network_description& d, const model_registry& mod
     r.first_difference = first_difference(want, host.spikes, "the host program", m);
     if (r.first_difference.empty())
         r.first_difference = first_difference(want, mcu.spikes, "the Cortex-M program", m);
+    if (r.first_difference.empty())
+        r.first_difference = first_weight_difference(want_w, host.weights, "the host program", m);
+    if (r.first_difference.empty())
+        r.first_difference = first_weight_difference(want_w, mcu.weights, "the Cortex-M program", m);
+    for (const auto& w : want_w) r.plastic_weights += w.size();
+    r.weight_changes = mcu.weight_changes;
     if (r.first_difference.empty() && !(host.complete && mcu.complete))
         r.first_difference = "a program stopped before its end";
     r.identical = r.first_difference.empty();

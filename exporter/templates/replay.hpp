@@ -22,6 +22,11 @@ struct storage {
     std::int32_t acc[model::acc_size];
     std::uint32_t fired[rt::bitmap_words(model::n_inputs, model::n_neurons)];
     rt::input_event queue[model::queue_capacity];
+    // plastic projections (model::n_stdp of them; one-element placeholders without any)
+    rt::weight_t w[model::stdp_weights];
+    std::int32_t last_pre[model::stdp_slots];
+    std::int32_t last_post[model::stdp_posts];
+    std::uint32_t history[model::stdp_history];
 };
 
 using write_fn = void (*)(const char*);
@@ -48,6 +53,26 @@ inline void write_line(write_fn write, const char* key, std::uint32_t value) {
     write(line);
 }
 
+// "weight PROJECTION SYNAPSE VALUE": the final weights of the plastic projections.
+inline void write_weights(write_fn write, const rt::weight_t* w) {
+    for (std::uint32_t k = 0; k < model::n_stdp; ++k) {
+        const rt::stdp_desc& p = model::desc.stdp[k];
+        for (std::uint32_t i = 0; i < p.n_syn; ++i) {
+            char line[48] = "weight ";
+            char* q = put_u32(line + 7, k);
+            *q++ = ' ';
+            q = put_u32(q, i);
+            *q++ = ' ';
+            const std::int32_t x = w[p.w0 + i];
+            if (x < 0) *q++ = '-';
+            q = put_u32(q, static_cast<std::uint32_t>(x < 0 ? -x : x));
+            *q++ = '\n';
+            *q = 0;
+            write(line);
+        }
+    }
+}
+
 // The spike callback: the time spent printing is not the runtime's, so it is left out of the measure.
 inline void on_spike(void* context, std::uint32_t pop, std::uint32_t neuron, std::uint32_t step) {
     spikekit_measure_end();
@@ -68,7 +93,9 @@ inline void on_spike(void* context, std::uint32_t pop, std::uint32_t neuron, std
 template <class Next>
 int replay(storage& s, std::uint32_t steps, Next&& next_event, write_fn write) {
     rt::event_queue queue(s.queue, model::queue_capacity);
-    rt::engine engine(model::desc, rt::state_ref{s.v, s.ref, s.acc, s.fired}, queue);
+    rt::engine engine(model::desc,
+                      rt::state_ref{s.v, s.ref, s.acc, s.fired, s.w, s.last_pre, s.last_post, s.history},
+                      queue);
     if (engine.check() != rt::status::ok) {
         write("error the model's descriptors are inconsistent\n");
         return 1;
@@ -89,6 +116,8 @@ int replay(storage& s, std::uint32_t steps, Next&& next_event, write_fn write) {
         spikekit_step_done();
     }
     const rt::counters& c = engine.stats();
+    write_weights(write, s.w);
+    write_line(write, "weight_changes", c.weight_changes);
     write_line(write, "steps", engine.now());
     write_line(write, "synaptic_events", c.synaptic_events);
     write_line(write, "neuron_updates", c.neuron_updates);

@@ -193,3 +193,124 @@ TEST_CASE("integer LIF: per-neuron bias and threshold override the population's"
     CHECK(spikes_a == 2);  // every 10 steps
     CHECK(spikes_b == 10); // 4, 8 -> spike, 0, ...: every second step
 }
+
+namespace {
+intlif::params leak_params(const leak_case& lk, unsigned bits, int reset, std::int32_t threshold) {
+    intlif::params p;
+    p.v_bits = static_cast<std::uint8_t>(bits);
+    p.leak = lk.mode;
+    p.leak_value = lk.value;
+    p.leak_mul = lk.mul;
+    p.leak_shift = lk.shift;
+    p.leak_frac_bits = lk.frac;
+    p.reset = static_cast<intlif::reset_mode>(reset);
+    p.threshold = threshold;
+    p.reset_value = static_cast<std::int32_t>(intlif::v_min(bits));
+    p.refractory = 1;
+    return p;
+}
+// Leaks whose multiply fits 32 bits at small widths too.
+const leak_case small_leaks[] = {
+    {intlif::leak_mode::multiply, 0, 15, 4, 0},
+    {intlif::leak_mode::multiply, 0, -3, 1, 0},
+    {intlif::leak_mode::multiply, 0, 40000, 16, 0},
+    {intlif::leak_mode::shift, 0, 0, 4, 0},
+};
+} // namespace
+
+TEST_CASE("integer LIF 32-bit form: equal to the 64-bit step wherever fits_32 admits it, at its bounds") {
+    long cases = 0, admitted = 0, mismatches = 0;
+    for (unsigned bits = 2; bits <= 32; ++bits) {
+        const auto hi = static_cast<std::int32_t>(intlif::v_max(bits)),
+                   lo = static_cast<std::int32_t>(intlif::v_min(bits));
+        std::vector<leak_case> all(std::begin(leaks), std::end(leaks));
+        all.insert(all.end(), std::begin(small_leaks), std::end(small_leaks));
+        for (const auto& lk : all)
+            for (int reset = 0; reset <= 2; ++reset)
+                for (std::int32_t threshold : {lo, 0, 1, hi}) {
+                    auto p = leak_params(lk, bits, reset, threshold);
+                    REQUIRE(intlif::valid(p));
+                    const std::int64_t max_thr = -std::int64_t{lo};
+                    for (std::int64_t max_bias : {std::int64_t{0}, std::int64_t{1000}}) {
+                        // the largest input bound the analysis admits, and one more
+                        const std::int64_t max_in = 2147483647 - intlif::leak_bound(p) - max_bias;
+                        if (!intlif::fits_32(p, max_in, max_bias, max_thr)) {
+                            CHECK((bits == 32 || max_in < 0 || lk.mode == intlif::leak_mode::multiply));
+                            continue;
+                        }
+                        ++admitted;
+                        CHECK_FALSE(intlif::fits_32(p, max_in + 1, max_bias, max_thr));
+                        const auto in_hi = static_cast<std::int32_t>(max_in);
+                        const auto b_hi = static_cast<std::int32_t>(max_bias);
+                        for (std::int32_t v0 : {lo, lo + 1, -1, 0, 1, hi - 1, hi})
+                            for (std::int32_t input : {-in_hi, -in_hi + 1, -1, 0, 1, in_hi - 1, in_hi})
+                                for (std::int32_t bias : {-b_hi, 0, b_hi})
+                                    for (std::int32_t thr : {lo, 0, hi}) {
+                                        std::int32_t v = v0, w = v0;
+                                        std::uint16_t r = 0, rr = 0;
+                                        const bool s = intlif::step(v, r, input, p, bias, thr);
+                                        const bool t = intlif::step32(w, rr, input, p, bias, thr);
+                                        ++cases;
+                                        if (s != t || v != w || r != rr) ++mismatches;
+                                    }
+                    }
+                }
+    }
+    CHECK(admitted > 1500);
+    CHECK(cases > 500000);
+    CHECK(mismatches == 0);
+}
+
+TEST_CASE("integer LIF 32-bit form: exhaustive over small membranes and inputs") {
+    long mismatches = 0, cases = 0;
+    for (unsigned bits = 2; bits <= 7; ++bits) {
+        const auto hi = static_cast<std::int32_t>(intlif::v_max(bits)),
+                   lo = static_cast<std::int32_t>(intlif::v_min(bits));
+        for (const auto& lk : small_leaks)
+            for (int reset = 0; reset <= 2; ++reset) {
+                auto p = leak_params(lk, bits, reset, hi / 2);
+                p.v_floor = lo / 2;
+                REQUIRE(intlif::fits_32(p, 300, 3, -std::int64_t{lo}));
+                for (std::int32_t v0 = lo; v0 <= hi; ++v0)
+                    for (std::int32_t input = -300; input <= 300; ++input)
+                        for (std::int32_t bias = -3; bias <= 3; bias += 3) {
+                            std::int32_t v = v0, w = v0;
+                            std::uint16_t r = 0, rr = 0;
+                            const bool s = intlif::step(v, r, input, p, bias, p.threshold);
+                            const bool t = intlif::step32(w, rr, input, p, bias, p.threshold);
+                            ++cases;
+                            if (s != t || v != w) ++mismatches;
+                        }
+            }
+    }
+    CHECK(cases > 1000000);
+    CHECK(mismatches == 0);
+}
+
+TEST_CASE("integer LIF: still_membranes are exactly left alone without input") {
+    long checked = 0, wrong = 0;
+    std::vector<leak_case> all(std::begin(leaks), std::end(leaks));
+    all.insert(all.end(), std::begin(small_leaks), std::end(small_leaks));
+    for (unsigned bits = 2; bits <= 10; ++bits) {
+        const auto hi = static_cast<std::int32_t>(intlif::v_max(bits)),
+                   lo = static_cast<std::int32_t>(intlif::v_min(bits));
+        for (const auto& lk : all)
+            for (std::int32_t threshold : {lo, 0, 1, hi / 3, hi})
+                for (std::int32_t floor : {i32min, lo / 2, 0}) {
+                    auto p = leak_params(lk, bits, 0, threshold);
+                    p.v_floor = floor;
+                    const auto band = intlif::still_membranes(p, threshold, true);
+                    CHECK(intlif::still_membranes(p, threshold, false).lo >
+                          intlif::still_membranes(p, threshold, false).hi); // a bias moves every membrane
+                    for (std::int32_t v0 = lo; v0 <= hi; ++v0) {
+                        if (v0 < band.lo || v0 > band.hi) continue;
+                        std::int32_t v = v0;
+                        std::uint16_t r = 0;
+                        ++checked;
+                        if (intlif::step(v, r, 0, p) || v != v0) ++wrong;
+                    }
+                }
+    }
+    CHECK(checked > 20000);
+    CHECK(wrong == 0);
+}

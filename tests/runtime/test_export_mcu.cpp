@@ -224,3 +224,77 @@ TEST_CASE("export --target mcu: per-neuron bias and threshold go to flash and ru
     }
     check_identical(verify(cfg, dir.file("m4"), "cortex-m4"));
 }
+
+TEST_CASE("export --target mcu --verify: on-device STDP, spikes and final weights identical on the host "
+          "and M4") {
+    std::string missing;
+    if (!have_arm_tools(missing)) {
+        MESSAGE("skipped: " << missing << " is not installed");
+        return;
+    }
+    temp_dir dir("mcu_stdp");
+    // 16 inputs firing every 3rd to 7th step into 8 neurons through stdp_int (random delays, decay).
+    std::string times = "[";
+    for (int i = 0; i < 16; ++i) {
+        times += i ? ", [" : "[";
+        for (int t = 1 + i % 5; t < 150; t += 3 + i % 5)
+            times += (t > 1 + i % 5 ? ", " : "") + std::to_string(t);
+        times += "]";
+    }
+    times += "]";
+    std::string weights = "[";
+    for (int k = 0; k < 64; ++k) weights += (k ? ", " : "") + std::to_string(30 + (k * 37) % 90);
+    weights += "]";
+    const auto cfg =
+        dir.write("stdp.json", R"({"name": "stdp", "simulation": {"dt": 1.0, "duration": 150, "seed": 4},
+      "populations": [{"name": "in", "size": 16, "model": "spike_source", "spike_times": )" +
+                                   times + R"(},
+        {"name": "n", "size": 8, "model": "lif_int", "params": {"threshold": 250, "leak_mode": 2, "leak_shift": 3}}],
+      "projections": [{"name": "ff", "source": "in", "target": "n", "receptor": "exc",
+        "connectivity": {"rule": "fixed_indegree", "n": 8}, "weight": {"values": )" +
+                                   weights + R"(},
+        "delay": {"uniform": {"low": 1, "high": 3}},
+        "plasticity": {"rule": "stdp_int", "params": {"A_plus": 5, "A_minus": 6, "tau_plus": 6, "tau_minus": 6,
+          "lut_len": 30, "frac_bits": 5, "w_min": 0, "w_max": 160, "decay": 1, "decay_interval": 40}}}]})");
+    const auto j = verify(cfg, dir.file("m4"), "cortex-m4");
+    INFO(j.dump(1));
+    CHECK(j["identical"].get<bool>());
+    CHECK(j["kernel_spikes"].get<std::uint64_t>() > 20);
+    CHECK(j["plastic_weights"] == 64);
+    CHECK(j["weight_changes"].get<std::uint64_t>() > 50);
+}
+
+TEST_CASE(
+    "export --target mcu: the Cortex-M program replays events given on stdin (semihosting) under QEMU") {
+    std::string missing;
+    if (!have_arm_tools(missing)) {
+        MESSAGE("skipped: " << missing << " is not installed");
+        return;
+    }
+    temp_dir dir("mcu_stdin");
+    const auto cfg = dir.write("tiny.json", tiny_int);
+    const std::string out = dir.file("proj");
+    REQUIRE(run_command(bin + " export " + cfg + " --target mcu --out " + out + " --quiet").exit_code == 0);
+    auto r = run_command("cmake -S " + out + " -B " + out + "/m4 -DCMAKE_TOOLCHAIN_FILE=" + out +
+                         "/cortex-m4.cmake >/dev/null && cmake --build " + out + "/m4 >/dev/null");
+    REQUIRE(r.exit_code == 0);
+    const std::string qemu =
+        "timeout --signal=KILL 60 qemu-system-arm -M mps2-an386 -cpu cortex-m4 -display none "
+        "-monitor none -serial none -chardev file,id=sh0,path=/dev/stdout "
+        "-semihosting-config enable=on,target=native,chardev=sh0 -kernel " +
+        out + "/m4/snn_mcu.elf";
+    // the events of the host program's test: every neuron spikes at step 8 and at no other step
+    for (const char* ending : {"end\\n", ""}) { // an "end" line, or the end of the input
+        CAPTURE(ending);
+        r = run_command(
+            std::string("printf '3 1\\n6 0\\n6 2\\n") + ending + "' | " + qemu + " -append --stdin", false);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("spike 8 0 0\nspike 8 0 1\nspike 8 0 2\nspike 8 0 3\n") != std::string::npos);
+        CHECK(r.out.find("spike 5 ") == std::string::npos);
+        CHECK(r.out.find("input_spikes 3\n") != std::string::npos);
+    }
+    // without --stdin: the model's own inputs (5 events; channel 0 at steps 0 and 3, ...)
+    r = run_command(qemu + " </dev/null", false);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("input_spikes 5\n") != std::string::npos);
+}

@@ -76,9 +76,13 @@ constexpr bool valid(const params& p) noexcept {
     return invalid_reason(p) == nullptr;
 }
 
-// Division by 2^k rounding toward zero (k <= 62; |x| < 2^63).
+// Division by 2^k rounding toward zero (k <= 62; |x| < 2^63), in the width T of the caller.
+template <class T>
+constexpr T rdiv_pow2_t(T x, unsigned k) noexcept {
+    return x >= 0 ? static_cast<T>(x >> k) : static_cast<T>(-((-x) >> k));
+}
 constexpr std::int64_t rdiv_pow2(std::int64_t x, unsigned k) noexcept {
-    return x >= 0 ? (x >> k) : -((-x) >> k);
+    return rdiv_pow2_t<std::int64_t>(x, k);
 }
 
 constexpr std::int32_t saturate(std::int64_t v, unsigned bits) noexcept {
@@ -86,20 +90,25 @@ constexpr std::int32_t saturate(std::int64_t v, unsigned bits) noexcept {
     return static_cast<std::int32_t>(v > hi ? hi : (v < lo ? lo : v));
 }
 
-// The leak of step 2, in 64 bits: the linear leak of v = -2^31 is representable there.
-constexpr std::int64_t apply_leak(std::int64_t v, const params& p) noexcept {
+// The leak of step 2 in width T: 64 bits in step() (the linear leak of v = -2^31 is representable there),
+// 32 bits in step32() where fits_32 proves it equal.
+template <class T>
+constexpr T apply_leak_t(T v, const params& p) noexcept {
     switch (p.leak) {
     case leak_mode::none:
         return v;
     case leak_mode::linear:
-        if (v > 0) return v > p.leak_value ? v - p.leak_value : 0;
-        return -v > p.leak_value ? v + p.leak_value : 0;
+        if (v > 0) return v > p.leak_value ? static_cast<T>(v - p.leak_value) : T{0};
+        return -v > p.leak_value ? static_cast<T>(v + p.leak_value) : T{0};
     case leak_mode::shift:
-        return v - rdiv_pow2(v, p.leak_shift);
+        return static_cast<T>(v - rdiv_pow2_t<T>(v, p.leak_shift));
     case leak_mode::multiply:
-        return rdiv_pow2(v * p.leak_mul, p.leak_frac_bits);
+        return rdiv_pow2_t<T>(static_cast<T>(v * p.leak_mul), p.leak_frac_bits);
     }
     return v;
+}
+constexpr std::int64_t apply_leak(std::int64_t v, const params& p) noexcept {
+    return apply_leak_t<std::int64_t>(v, p);
 }
 
 // One step with this neuron's bias and threshold; returns true on a spike.
@@ -127,6 +136,100 @@ constexpr bool step(std::int32_t& v, std::uint16_t& ref, std::int32_t input, con
 // One step with the population's bias and threshold.
 constexpr bool step(std::int32_t& v, std::uint16_t& ref, std::int32_t input, const params& p) noexcept {
     return step(v, ref, input, p, p.bias, p.threshold);
+}
+
+// ---- The 32-bit form ----------------------------------------------------------------------------------
+// On a 32-bit core every 64-bit intermediate above costs register pairs and carries. When the parameters
+// and the largest input a neuron can receive bound every intermediate below 2^31, the same equations in
+// 32 bits give the same result bit for bit. fits_32 is that range analysis; step32 is only called where it
+// holds (the MCU exporter decides per population; tests/arith checks step32 against step at the bounds).
+//
+// Bounds, with V = 2^(v_bits - 1) (the membrane stays in [-V, V - 1] after every step, and an exported
+// initial membrane is saturated into it): v_bits <= 31; the leak's result is at most V in magnitude (none,
+// linear, shift) or (V |leak_mul|) / 2^leak_frac_bits (multiply, whose product V |leak_mul| must itself fit);
+// leak + input + bias must fit, and so must x - threshold (subtract reset).
+
+// Largest magnitude of apply_leak over the membrane range of p.
+constexpr std::int64_t leak_bound(const params& p) noexcept {
+    const std::int64_t V = -v_min(p.v_bits);
+    if (p.leak != leak_mode::multiply) return V;
+    const std::int64_t m = p.leak_mul < 0 ? -std::int64_t{p.leak_mul} : p.leak_mul;
+    return (V * m) >> p.leak_frac_bits;
+}
+
+// True when step32 equals step for every membrane of the v_bits range, every |input| <= max_input, every
+// |bias| <= max_bias and every |threshold| <= max_threshold (all >= 0).
+constexpr bool fits_32(const params& p, std::int64_t max_input, std::int64_t max_bias,
+                       std::int64_t max_threshold) noexcept {
+    constexpr std::int64_t lim = 2147483647;
+    if (!valid(p) || p.v_bits > 31 || max_input < 0 || max_bias < 0 || max_threshold < 0) return false;
+    if (max_input > lim || max_bias > lim || max_threshold > lim) return false;
+    const std::int64_t V = -v_min(p.v_bits);
+    if (p.leak == leak_mode::multiply) {
+        const std::int64_t m = p.leak_mul < 0 ? -std::int64_t{p.leak_mul} : p.leak_mul;
+        if (V * m > lim) return false;
+    }
+    return leak_bound(p) + max_input + max_bias <= lim && V - 1 + max_threshold <= lim;
+}
+
+// step() in 32 bits: the same result for every argument fits_32 admits.
+constexpr bool step32(std::int32_t& v, std::uint16_t& ref, std::int32_t input, const params& p,
+                      std::int32_t bias, std::int32_t threshold) noexcept {
+    if (ref > 0) {
+        --ref;
+        return false;
+    }
+    const std::int32_t hi = static_cast<std::int32_t>(v_max(p.v_bits)), lo = -hi - 1;
+    std::int32_t x = apply_leak_t<std::int32_t>(v, p) + input + bias;
+    x = x > hi ? hi : (x < lo ? lo : x);
+    bool spike = false;
+    if (x >= threshold) {
+        spike = true;
+        if (p.reset == reset_mode::to_value) {
+            x = p.reset_value;
+        } else if (p.reset == reset_mode::subtract) {
+            x -= threshold;
+            x = x > hi ? hi : (x < lo ? lo : x);
+        }
+        ref = p.refractory;
+    }
+    if (x < p.v_floor) x = p.v_floor;
+    v = x;
+    return spike;
+}
+
+// The membranes a neuron keeps without input: for v in [lo, hi], ref == 0 and input 0, step() leaves v
+// unchanged and does not spike (so a runtime may skip it). Empty (lo > hi) when a bias moves it.
+// `min_threshold` is the smallest threshold of the neurons concerned, `bias_zero` whether all biases are 0.
+struct still_range {
+    std::int32_t lo, hi;
+};
+constexpr still_range still_membranes(const params& p, std::int32_t min_threshold, bool bias_zero) noexcept {
+    if (!bias_zero || !valid(p)) return {1, 0};
+    std::int64_t lo = v_min(p.v_bits), hi = v_max(p.v_bits);
+    switch (p.leak) {
+    case leak_mode::none:
+        break;
+    case leak_mode::linear: // moves every v != 0 unless leak_value == 0
+        if (p.leak_value != 0) lo = hi = 0;
+        break;
+    case leak_mode::shift: // v - rdiv(v, 2^s) == v  <=>  |v| < 2^s (s >= 1); s == 0 empties v
+        if (p.leak_shift == 0) {
+            lo = hi = 0;
+        } else if (p.leak_shift < 32) {
+            const std::int64_t b = (std::int64_t{1} << p.leak_shift) - 1;
+            lo = lo > -b ? lo : -b;
+            hi = hi < b ? hi : b;
+        }
+        break;
+    case leak_mode::multiply: // only 0 is certain to stay
+        lo = hi = 0;
+        break;
+    }
+    if (lo < p.v_floor) lo = p.v_floor; // below the floor, the step raises v
+    if (hi > std::int64_t{min_threshold} - 1) hi = std::int64_t{min_threshold} - 1; // at threshold it spikes
+    if (lo > hi) return {1, 0};
+    return {static_cast<std::int32_t>(lo), static_cast<std::int32_t>(hi)};
 }
 
 } // namespace spikekit::intlif

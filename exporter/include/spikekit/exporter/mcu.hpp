@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "spikekit/arith/int_lif.hpp"
+#include "spikekit/arith/int_stdp.hpp"
 #include "spikekit/core/model.hpp"
 #include "spikekit/core/network.hpp"
 
@@ -39,7 +40,10 @@ struct mcu_population {
     std::vector<std::int32_t> v_init; // empty: every neuron starts at v_init_all
     std::int32_t v_init_all = 0;
     std::vector<std::int32_t> bias, threshold; // per neuron when they vary; empty: params.bias / threshold
-    std::uint32_t acc0 = 0, slots = 2; // its delay ring in the accumulators
+    std::uint32_t acc0 = 0, slots = 1; // its delay ring in the accumulators (its longest incoming delay)
+    std::int64_t max_input = 0;        // bound of |summed input| of one neuron in one step (all projections)
+    bool fast32 = false;               // intlif::fits_32 holds: the runtime runs step32
+    std::int32_t still_lo = 1, still_hi = 0; // intlif::still_membranes (empty: lo > hi)
 };
 struct mcu_projection {
     enum class kind { dense, sparse, conv2d };
@@ -54,6 +58,21 @@ struct mcu_projection {
     std::vector<std::int16_t> out_row, out_col; // conv2d tap tables
     std::uint64_t synapses = 0;                 // connections (a conv2d's if expanded)
 };
+// A plastic projection (rule stdp_int) as the runtime's stdp_desc: synapses in the kernel's plastic layout
+// order (sorted by (source, delay), generation order within), slots = (source, delay) pairs.
+struct mcu_stdp {
+    std::string name;
+    intstdp::params rule;
+    std::uint64_t rng_key = 0;
+    std::uint32_t decay_steps = 1;
+    std::uint32_t src0 = 0, n_src = 0, tgt0 = 0, n_tgt = 0, tgt_pop = 0;
+    std::uint32_t max_delay = 1;
+    std::vector<std::int16_t> w_init;
+    std::vector<std::uint16_t> target, slot_delay;
+    std::vector<std::uint32_t> src_slot, slot_start, in_start, in_syn, in_slot;
+    std::uint32_t w0 = 0, pre0 = 0, post0 = 0, hist0 = 0; // offsets into the plastic state arrays
+    std::uint32_t slots() const { return static_cast<std::uint32_t>(slot_delay.size()); }
+};
 struct mcu_input {
     std::string name;
     std::uint32_t first = 0, size = 0; // input channels
@@ -67,6 +86,8 @@ struct mcu_model {
     std::vector<mcu_input> inputs;
     std::vector<mcu_population> pops;
     std::vector<mcu_projection> projs;
+    std::vector<mcu_stdp> stdp; // plastic projections (on-device STDP)
+    std::uint32_t stdp_weights = 0, stdp_slots = 0, stdp_posts = 0, stdp_history = 0; // their state sizes
     std::vector<std::pair<std::uint32_t, std::uint32_t>> events; // (step, channel) in step order
     std::uint32_t queue_capacity = 16;                           // power of two >= the busiest step's events
     std::uint64_t state_bytes() const; // RAM of the runtime state (membranes, accumulators, bitmap, queue)
@@ -95,6 +116,8 @@ struct spike {
 };
 struct run_output {
     std::vector<spike> spikes;
+    std::vector<std::vector<std::int16_t>> weights; // final weights of each plastic projection
+    std::uint64_t weight_changes = 0;
     std::uint64_t synaptic_events = 0, neuron_updates = 0, stack_bytes = 0;
     bool complete = false; // the counters were printed (the program ran to its end)
 };
@@ -108,6 +131,7 @@ struct verify_report {
     bool identical = false;
     std::string first_difference; // "" when identical
     std::uint64_t kernel_spikes = 0, host_spikes = 0, mcu_spikes = 0;
+    std::uint64_t plastic_weights = 0, weight_changes = 0; // compared final weights; STDP changes on the MCU
     std::uint64_t flash_bytes = 0, ram_bytes = 0, stack_reserved_bytes = 0, stack_bytes = 0;
     std::uint64_t runtime_code_bytes = 0; // text of the runtime's and the arithmetic's functions in the ELF
     std::uint64_t instructions = 0;       // inside the engine's step(), callbacks excluded
@@ -120,8 +144,14 @@ using log_fn = std::function<void(const std::string&)>;
 verify_report verify_mcu(const network_description& d, const model_registry& models, const mcu_model& m,
                          const mcu_options& o, const log_fn& log);
 
-// The kernel's spikes of every lif_int population, numbered like the runtime's populations.
+// The kernel's spikes of every lif_int population, numbered like the runtime's populations, and (when
+// `weights` is given) the final weights of every plastic projection in the runtime's order.
 std::vector<spike> kernel_spikes(const network_description& d, const model_registry& models,
-                                 const mcu_model& m);
+                                 const mcu_model& m,
+                                 std::vector<std::vector<std::int16_t>>* weights = nullptr);
+// "" when equal, else the first differing weight, named (projection, synapse, source -> target).
+std::string first_weight_difference(const std::vector<std::vector<std::int16_t>>& kernel,
+                                    const std::vector<std::vector<std::int16_t>>& got, const std::string& who,
+                                    const mcu_model& m);
 
 } // namespace spikekit::exporter

@@ -10,8 +10,11 @@
 //      integer LIF step (spikekit/arith/int_lif.hpp, the neuron's bias and threshold); a spike calls the
 //      callback with (population, neuron, t) and marks the neuron in the spike bitmap;
 //   3. deliver: every node that spiked at t adds its weights into slot (t + delay) % slots of its targets
-//      (delay >= 1, so never into the slot being read), for dense, sparse and conv2d projections;
+//      (1 <= delay <= slots; the slot read in step 2 is already zeroed), for dense, sparse and conv2d projections;
 //   4. t += 1.
+// With plastic projections (model_desc::stdp), the STDP rule also runs in the kernel's places: arrivals of
+// the plastic synapses at the start of step t (rule, then the current weights into slot t), the targets'
+// spikes after the update, then the weight decay (runtime/src/stdp.cpp).
 // Integer sums commute, so the delivery order cannot change a result.
 #include <cstdint>
 
@@ -36,6 +39,7 @@ struct counters {
     std::uint32_t input_spikes = 0;
     std::uint32_t late_events = 0;
     std::uint32_t dropped_events = 0;
+    std::uint32_t weight_changes = 0; // STDP updates that changed a weight
 };
 
 class engine {

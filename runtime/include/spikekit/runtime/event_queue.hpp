@@ -40,6 +40,15 @@ class event_queue {
         e = buf_[t & mask_];
         return true;
     }
+    // Consumer side, in one pass: hands f each queued event, oldest first, while f returns true (f took it:
+    // it is removed); one acquire of the producer's index and one release of ours for the whole batch.
+    template <class F>
+    void consume_while(F&& f) noexcept {
+        const std::uint32_t h = head_.load(std::memory_order_acquire);
+        std::uint32_t t = tail_.load(std::memory_order_relaxed);
+        while (t != h && f(buf_[t & mask_])) ++t;
+        tail_.store(t, std::memory_order_release);
+    }
     void pop() noexcept { tail_.store(tail_.load(std::memory_order_relaxed) + 1, std::memory_order_release); }
     std::uint32_t size() const noexcept {
         return head_.load(std::memory_order_acquire) - tail_.load(std::memory_order_acquire);
