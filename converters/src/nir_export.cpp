@@ -267,29 +267,47 @@ nir_graph exporter::build() {
         has_out[s] = 1;
         approximate(where + " plasticity", "plasticity (the initial weights are exported)",
                     p.plasticity.has_value());
-        std::int64_t steps = 0;
-        if (p.delay.type == value_spec::kind::constant) {
-            steps = std::max<std::int64_t>(1, std::llround(p.delay.value / d.sim.dt_ms));
-        } else { // per-synapse delays: only when they all agree
-            const auto l = lowering::lower_synapses(d, k);
-            const auto [lo, hi] = std::minmax_element(l.delay_steps.begin(), l.delay_steps.end());
-            if (lo == l.delay_steps.end() || *lo != *hi)
-                refuse(where + " delay", "per-synapse delays that differ");
-            steps = *lo;
-        }
-        std::int64_t extra = steps - nirdepth::structural_delay(depth, s, t, back[edge_of[k]] != 0);
-        if (extra < 0) {
-            approximate(where + " delay",
-                        "a delay of " + std::to_string(steps) + " steps, shorter than the " +
-                            std::to_string(steps - extra) + " steps NIR's time step structure gives it",
-                        true);
-            extra = 0;
-        }
-        std::string from = p.source;
-        nir_node lin;
-        lin.name = node_name(p.name, nodes);
+        const std::int64_t structural = nirdepth::structural_delay(depth, s, t, back[edge_of[k]] != 0);
+        // The Delay node after a projection's linear node for what its delay exceeds the structural one.
+        auto delay_after = [&](const nir_node& lin, std::string& from, std::int64_t steps) {
+            std::int64_t extra = steps - structural;
+            if (extra < 0) {
+                approximate(where + " delay",
+                            "a delay of " + std::to_string(steps) + " steps, shorter than the " +
+                                std::to_string(structural) + " steps NIR's time step structure gives it",
+                            true);
+                extra = 0;
+            }
+            if (extra == 0) return;
+            nir_node dl;
+            dl.name = node_name(lin.name + ".delay", nodes);
+            dl.type = "Delay";
+            const std::size_t n_out = lin.type == "Linear" ? d.populations[t].size : 0;
+            const auto sh = n_out ? std::vector<std::size_t>{n_out} : shape[t];
+            dl.fields["delay"] =
+                num(std::vector<double>(d.populations[t].size, double(extra) * d.sim.dt_ms / 1000.0), sh);
+            out_edges.emplace_back(from, dl.name);
+            from = dl.name;
+            nodes.push_back(dl);
+        };
+        auto finish = [&](nir_node& lin, std::string from, std::int64_t steps) {
+            out_edges.emplace_back(from, lin.name);
+            from = lin.name;
+            if ((lin.type == "Linear" || lin.type == "Conv2d") && !first_linear.count(t))
+                first_linear[t] = nodes.size();
+            nodes.push_back(lin);
+            delay_after(nodes.back(), from, steps);
+            out_edges.emplace_back(from, p.target);
+        };
         if (p.conn.type == connectivity::kind::conv2d) {
+            std::int64_t steps = 1;
+            if (p.delay.type == value_spec::kind::constant)
+                steps = std::max<std::int64_t>(1, std::llround(p.delay.value / d.sim.dt_ms));
+            else
+                refuse(where + " delay", "per-synapse delays of a conv2d projection");
             const auto& c = p.conn.conv;
+            nir_node lin;
+            lin.name = node_name(p.name, nodes);
             std::vector<double> w;
             if (p.weight.type == value_spec::kind::constant)
                 w.assign(c.kernel_size(), p.weight.value);
@@ -313,20 +331,45 @@ nir_graph exporter::build() {
                 lin.fields["groups"] = int_scalar(c.groups);
                 lin.fields["input_shape"] = ints({double(c.in_shape[1]), double(c.in_shape[2])});
             }
+            finish(lin, p.source, steps);
+            continue;
+        }
+        std::vector<std::int64_t> si, ti;
+        std::vector<double> w;
+        synapses(k, si, ti, w);
+        // Delay (steps) per synapse; synapses of different delays go out as one Linear + Delay per delay.
+        std::map<std::int64_t, std::vector<std::size_t>> by_delay;
+        if (p.delay.type == value_spec::kind::constant) {
+            auto& all = by_delay[std::max<std::int64_t>(1, std::llround(p.delay.value / d.sim.dt_ms))];
+            for (std::size_t i = 0; i < w.size(); ++i) all.push_back(i);
         } else {
-            std::vector<std::int64_t> si, ti;
-            std::vector<double> w;
-            synapses(k, si, ti, w);
-            const std::size_t ns = d.populations[s].size, nt = d.populations[t].size;
-            if (p.conn.type == connectivity::kind::one_to_one && ns == nt) {
+            std::vector<std::int64_t> steps;
+            if (p.delay.type == value_spec::kind::list && p.delay.values.size() == w.size())
+                for (double x : p.delay.values)
+                    steps.push_back(std::max<std::int64_t>(1, std::llround(x / d.sim.dt_ms)));
+            else
+                for (auto x : lowering::lower_synapses(d, k).delay_steps) steps.push_back(x);
+            if (steps.size() != w.size())
+                refuse(where + " delay", "per-synapse delays of generated synapses");
+            for (std::size_t i = 0; i < w.size(); ++i) by_delay[steps[i]].push_back(i);
+        }
+        if (by_delay.empty()) by_delay[1] = {};
+        const std::size_t ns = d.populations[s].size, nt = d.populations[t].size;
+        const bool scale = p.conn.type == connectivity::kind::one_to_one && ns == nt && by_delay.size() == 1;
+        for (const auto& [steps, idx] : by_delay) {
+            nir_node lin;
+            lin.name =
+                node_name(by_delay.size() == 1 ? p.name : p.name + ".d" + std::to_string(steps), nodes);
+            std::string from = p.source;
+            if (scale) {
                 lin.type = "Scale";
                 std::vector<double> sc(nt, 0.0);
-                for (std::size_t i = 0; i < w.size(); ++i) sc[static_cast<std::size_t>(ti[i])] += w[i];
+                for (auto i : idx) sc[static_cast<std::size_t>(ti[i])] += w[i];
                 lin.fields["scale"] = num(sc, shape[t]);
             } else {
                 lin.type = "Linear";
                 std::vector<double> m(nt * ns, 0.0);
-                for (std::size_t i = 0; i < w.size(); ++i)
+                for (auto i : idx)
                     m[static_cast<std::size_t>(ti[i]) * ns + static_cast<std::size_t>(si[i])] += w[i];
                 lin.fields["weight"] = num(m, {nt, ns});
                 if (shape[s].size() > 1) {
@@ -341,25 +384,8 @@ nir_graph exporter::build() {
                     nodes.push_back(f);
                 }
             }
+            finish(lin, from, steps);
         }
-        out_edges.emplace_back(from, lin.name);
-        from = lin.name;
-        if ((lin.type == "Linear" || lin.type == "Conv2d") && !first_linear.count(t))
-            first_linear[t] = nodes.size();
-        nodes.push_back(lin);
-        if (extra > 0) {
-            nir_node dl;
-            dl.name = node_name(lin.name + ".delay", nodes);
-            dl.type = "Delay";
-            const std::size_t n_out = lin.type == "Linear" ? d.populations[t].size : 0;
-            const auto sh = n_out ? std::vector<std::size_t>{n_out} : shape[t];
-            dl.fields["delay"] =
-                num(std::vector<double>(d.populations[t].size, double(extra) * d.sim.dt_ms / 1000.0), sh);
-            out_edges.emplace_back(from, dl.name);
-            from = dl.name;
-            nodes.push_back(dl);
-        }
-        out_edges.emplace_back(from, p.target);
     }
     add_biases(nodes, first_linear);
     add_outputs(nodes, out_edges, has_out);
