@@ -212,9 +212,10 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--train", type=int, default=800)
     ap.add_argument("--bin-ms", type=float, default=30.0)
-    ap.add_argument("--synthetic", type=int, default=20000)
-    ap.add_argument("--pre-epochs", type=int, default=4)
-    ap.add_argument("--fine-epochs", type=int, default=30)
+    ap.add_argument("--synthetic", type=int, default=8000)
+    ap.add_argument("--pre-epochs", type=int, default=2)
+    ap.add_argument("--fine-epochs", type=int, default=15)
+    ap.add_argument("--load", help="skip training: write the outputs of this trained.pt")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(1)
@@ -232,7 +233,9 @@ def main():
           % (len(ry), n, len(ry) - n, steps, a.bin_ms), flush=True)
 
     net = SNN()
-    if a.synthetic > 0:
+    if a.load:
+        net.load_state_dict(torch.load(a.load))
+    elif a.synthetic > 0:
         imgs, labels = mnist_images(os.path.join(a.data, "mnist"))
         order = rng.permutation(len(imgs))[:a.synthetic]
         sx = torch.tensor(np.stack([synth_bins(imgs[i], rng, a.bin_ms, steps) for i in order]))
@@ -242,9 +245,21 @@ def main():
         train(net, sx, sb, sy, a.pre_epochs, 2e-3, True, 2)
         print("after pretraining: real train %.4f, held out %.4f" % (accuracy(net, rx[:n], rb[:n], ry[:n]),
                                                                      accuracy(net, rx[n:], rb[n:], ry[n:])))
-    train(net, rx[:n], rb[:n], ry[:n], a.fine_epochs, 1e-3, True, 3)
+    os.makedirs(a.out, exist_ok=True)
+    if not a.load:
+        torch.save(net.state_dict(), os.path.join(a.out, "pretrained.pt"))
+        train(net, rx[:n], rb[:n], ry[:n], a.fine_epochs, 1e-3, True, 3)
+        torch.save(net.state_dict(), os.path.join(a.out, "trained.pt"))
     print("SNN (torch) accuracy: real train %.4f, held out %.4f" % (accuracy(net, rx[:n], rb[:n], ry[:n]),
                                                                      accuracy(net, rx[n:], rb[n:], ry[n:])))
+
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    shipped = os.path.join(repo, "examples", "nmnist")
+
+    def from_shipped(sample):  # a recording's path relative to examples/nmnist (repo/../shared/data, if there)
+        if os.path.realpath(a.data) == os.path.realpath(os.path.join(repo, "..", "shared", "data")):
+            return "../../../shared/data/events/nmnist_small/" + sample
+        return os.path.relpath(os.path.join(os.path.abspath(ev), sample), shipped)
 
     def w(t):
         return t.detach().double().numpy().astype(np.float32).astype(np.float64)
@@ -260,12 +275,9 @@ def main():
                                  "kernel": [int(k.shape[2]), int(k.shape[3])], "stride": 2, "padding": 1},
                 "weight": {"values": w(k).ravel().tolist()}}
 
-    def dense(name, src, layer):
-        o, i = layer.weight.shape
+    def dense(name, src, layer):  # all_to_all lists its synapses by target, then source: torch's (out, in)
         return {"name": name, "source": src, "target": name, "receptor": "exc", "delay": a.bin_ms,
-                "connectivity": {"rule": "list", "sources": np.tile(np.arange(i), o).tolist(),
-                                 "targets": np.repeat(np.arange(o), i).tolist()},
-                "weight": {"values": w(layer.weight).ravel().tolist()}}
+                "connectivity": {"rule": "all_to_all"}, "weight": {"values": w(layer.weight).ravel().tolist()}}
 
     desc = {
         "name": "nmnist_snn",
@@ -280,15 +292,33 @@ def main():
                         dense("fc1", "conv3", net.fc1), dense("fc2", "fc1", net.fc2)],
         "record": {"spikes": [{"population": "fc2"}]},
     }
-    os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "network.json"), "w") as f:
         json.dump(desc, f)
+
+    # The integer network for chips and the MCU (lif_int, 8-bit weights): per layer one step
+    # s = max |W| / 127, weights round(W / s), threshold round(1 / s), reset by subtraction, no leak; the
+    # readout integrates (threshold 2^30, no reset). It replays the first held-out recording.
+    layers = [net.conv1, net.conv2, net.conv3, net.fc1, net.fc2]
+    steps_of = [float(np.abs(l.weight.detach().numpy()).max()) / 127.0 for l in layers]
+    q = json.loads(json.dumps(desc))
+    q["name"] = "nmnist_snn_int"
+    q["description"] = ("N-MNIST spiking CNN of tools/train_nmnist_snn.py as integer LIF (lif_int, 8-bit weights) "
+                        "for chips and the MCU (evaluate with --bin %gms)" % a.bin_ms)
+    q["populations"][0]["replay"] = {"kind": "events", "file": from_shipped(lines[n][0] + ".bs2")}
+    for k, (p, layer, st) in enumerate(zip(q["populations"][1:], layers, steps_of)):
+        readout = k == 4
+        p["model"] = "lif_int"
+        p["params"] = {"threshold": 2 ** 30 if readout else max(1, int(round(1.0 / st))),
+                       "reset_mode": 2 if readout else 1, "leak_mode": 0, "v_bits": 32 if readout else 24}
+        q["projections"][k]["weight"] = {
+            "values": np.round(layer.weight.detach().double().numpy() / st).astype(int).ravel().tolist()}
+    with open(os.path.join(a.out, "nmnist_snn_int.json"), "w") as f:
+        json.dump(q, f, separators=(",", ":"))
     # The held-out list, its sample paths relative to examples/nmnist/ of this repository (where it ships).
-    shipped = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "nmnist")
     with open(os.path.join(a.out, "held_out.txt"), "w") as f:
         f.write("#sample #class (recordings held out from training by tools/train_nmnist_snn.py)\n")
         for s, c in lines[n:]:
-            f.write("%s\t%s\n" % (os.path.relpath(os.path.join(os.path.abspath(ev), s), shipped), c))
+            f.write("%s\t%s\n" % (from_shipped(s), c))
 
 
 if __name__ == "__main__":

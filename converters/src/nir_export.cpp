@@ -175,9 +175,9 @@ void exporter::synapses(std::size_t k, std::vector<std::int64_t>& s, std::vector
         for (double x : read_values(c.file, c.targets_dataset)) t.push_back(std::llround(x));
     } else if (c.type == kind::one_to_one) {
         for (std::uint32_t i = 0; i < std::min(ns, nt); ++i) s.push_back(i), t.push_back(i);
-    } else {
-        for (std::uint32_t j = 0; j < ns; ++j)
-            for (std::uint32_t i = 0; i < nt; ++i)
+    } else { // all_to_all, in the kernel's order (core/src/connectivity.cpp: by target, then source)
+        for (std::uint32_t i = 0; i < nt; ++i)
+            for (std::uint32_t j = 0; j < ns; ++j)
                 if (c.autapses || p.source != p.target || i != j) s.push_back(j), t.push_back(i);
     }
     const auto& v = p.weight;

@@ -7,6 +7,7 @@
 
 #include "nir_test_support.hpp"
 #include "spikekit/core/error.hpp"
+#include "spikekit/core/lowering.hpp"
 
 using namespace spikekit;
 using namespace spikekit::test;
@@ -331,4 +332,40 @@ TEST_CASE(
         CHECK(proj(again.desc, "rnn.w21").delay == back.delay);
         CHECK(spikes(*run(again.desc, "in", in, 40.0)) == spikes(*s1));
     }
+}
+
+TEST_CASE("an all_to_all projection with listed weights goes out in the kernel's synapse order") {
+    temp_dir dir("nir_all_to_all");
+    network_description d;
+    d.sim.dt_ms = 1.0;
+    population in, out;
+    in.name = "in";
+    in.size = 2;
+    in.model = "spike_source";
+    out.name = "out";
+    out.size = 3;
+    out.model = "if_delta";
+    out.params = {{"V_th", 100.0}, {"V_reset", 0.0}, {"t_ref", 0.0}};
+    d.populations = {in, out};
+    projection p;
+    p.name = "w";
+    p.source = "in";
+    p.target = "out";
+    p.receptor = "exc";
+    p.delay = value_spec::constant_of(1.0);
+    p.conn.type = connectivity::kind::all_to_all;
+    p.weight.type = value_spec::kind::list;
+    p.weight.values = {1, 2, 3, 4, 5, 6};
+    d.projections = {p};
+    const auto kernel = lowering::lower_synapses(d, 0); // by target, then source
+    converters::nir_import_options o;
+    const auto again = round_trip(dir, d, o);
+    REQUIRE(again.desc.projections.size() == 1);
+    const auto& q = again.desc.projections[0];
+    REQUIRE(q.conn.type == connectivity::kind::list);
+    REQUIRE(q.conn.sources.size() == kernel.size());
+    for (std::size_t k = 0; k < q.conn.sources.size(); ++k)
+        for (std::size_t m = 0; m < kernel.size(); ++m)
+            if (kernel.source[m] == q.conn.sources[k] && kernel.target[m] == q.conn.targets[k])
+                CHECK(static_cast<double>(kernel.weight[m]) == q.weight.values[k]);
 }
