@@ -46,6 +46,30 @@ double par(const population& p, const char* name, double def) {
     return it == p.params.end() ? def : it->second;
 }
 
+std::vector<double> read_values(const std::string& file, const std::string& ds);
+
+// Parameter `name` of every neuron: a per-neuron list or HDF5 dataset, else the one value (or `def`).
+std::vector<double> per_neuron(const population& p, const char* name, double def) {
+    const auto it = p.per_neuron.find(name);
+    if (it == p.per_neuron.end()) return std::vector<double>(p.size, par(p, name, def));
+    const auto& s = it->second;
+    std::vector<double> v;
+    if (s.type == value_spec::kind::list)
+        v = s.values;
+    else if (s.type == value_spec::kind::hdf5)
+        v = read_values(s.file, s.dataset);
+    else if (s.type == value_spec::kind::constant)
+        v.assign(p.size, s.value);
+    else
+        throw input_error("", "population '" + p.name + "' parameter '" + name + "'",
+                          "NIR cannot express this: a random distribution (NIR stores the values)");
+    if (v.size() != p.size)
+        throw input_error("", "population '" + p.name + "' parameter '" + name + "'",
+                          "expected " + std::to_string(p.size) + " values, found " +
+                              std::to_string(v.size()));
+    return v;
+}
+
 struct exporter {
     const network_description& d;
     const nir_export_options& o;
@@ -72,7 +96,15 @@ struct exporter {
         n.name = p.name;
         const std::string where = "population '" + p.name + "'";
         const std::size_t size = p.size;
-        auto arr = [&](double v) { return num(std::vector<double>(size, v), shape[index(p.name)]); };
+        auto arr = [&](const std::vector<double>& v) { return num(v, shape[index(p.name)]); };
+        auto v = [&](const char* name, double def) { return per_neuron(p, name, def); };
+        auto any = [](const std::vector<double>& x, auto pred) {
+            return std::any_of(x.begin(), x.end(), pred);
+        };
+        auto map = [](std::vector<double> x, auto f) {
+            for (auto& e : x) e = f(e);
+            return x;
+        };
         if (p.model == "spike_source") {
             n.type = "Input";
             std::vector<double> s(shape[index(p.name)].begin(), shape[index(p.name)].end());
@@ -83,38 +115,45 @@ struct exporter {
             refuse(where, "model " + p.model +
                               " (NIR has IF, LIF, CubaLIF and their non-spiking forms; conductance "
                               "synapses, adaptation and integer arithmetic have no NIR node)");
-        if (par(p, "I_e", 0.0) != 0.0) refuse(where + " I_e", "a constant current (use a bias projection)");
+        if (any(v("I_e", 0.0), [](double x) { return x != 0.0; }))
+            refuse(where + " I_e", "a constant current (use a bias projection)");
         approximate(where + " t_ref", "a refractory period",
-                    par(p, "t_ref", p.model == "if_delta" ? 0.0 : 2.0) != 0.0);
+                    any(v("t_ref", p.model == "if_delta" ? 0.0 : 2.0), [](double x) { return x != 0.0; }));
         approximate(where + " V_min", "a lower bound of V",
-                    std::isfinite(par(p, "V_min", -INFINITY)) && p.model != "lif_exp");
+                    any(v("V_min", -INFINITY), [](double x) { return std::isfinite(x); }) &&
+                        p.model != "lif_exp");
         if (!p.initial.empty()) approximate(where + " initial", "initial values", true);
-        const double dt = d.sim.dt_ms, v_th = par(p, "V_th", 0.0), v_reset = par(p, "V_reset", 0.0);
-        const bool spiking = v_th < never_fires;
+        const double dt = d.sim.dt_ms;
+        const auto v_th = v("V_th", 0.0), v_reset = v("V_reset", 0.0);
+        const bool spiking = any(v_th, [](double x) { return x < never_fires; });
         if (p.model == "if_delta") {
             n.type = spiking ? "IF" : "I";
-            n.fields["r"] = arr(1.0);
+            n.fields["r"] = arr(std::vector<double>(size, 1.0));
         } else if (p.model == "lif_delta") {
-            const double tau = par(p, "tau_m", 10.0), e_l = par(p, "E_L", -70.0);
-            if (std::exp(-dt / tau) == 0.0) {
+            const auto tau = v("tau_m", 10.0), e_l = v("E_L", -70.0);
+            if (std::exp(-dt / tau[0]) == 0.0) {
                 n.type = "Threshold";
-                n.fields["threshold"] = arr(v_th - e_l);
+                std::vector<double> th(size);
+                for (std::size_t i = 0; i < size; ++i) th[i] = v_th[i] - e_l[i];
+                n.fields["threshold"] = arr(th);
                 return n;
             }
             n.type = spiking ? "LIF" : "LI";
-            n.fields["tau"] = arr(tau / 1000.0);
-            n.fields["r"] = arr(1.0 / -std::expm1(-dt / tau));
+            n.fields["tau"] = arr(map(tau, [](double x) { return x / 1000.0; }));
+            n.fields["r"] = arr(map(tau, [&](double x) { return 1.0 / -std::expm1(-dt / x); }));
             n.fields["v_leak"] = arr(e_l);
         } else {
-            const double tau_m = par(p, "tau_m", 10.0), ts = par(p, "tau_syn_ex", 2.0);
-            if (par(p, "tau_syn_in", 2.0) != ts)
+            const auto tau_m = v("tau_m", 10.0), ts = v("tau_syn_ex", 2.0), c_m = v("C_m", 250.0);
+            if (v("tau_syn_in", 2.0) != ts)
                 refuse(where, "tau_syn_ex != tau_syn_in (a CubaLIF has one synaptic time constant)");
             n.type = spiking ? "CubaLIF" : "CubaLI";
-            n.fields["tau_mem"] = arr(tau_m / 1000.0);
-            n.fields["tau_syn"] = arr(ts / 1000.0);
-            n.fields["r"] = arr(tau_m / par(p, "C_m", 250.0));
-            n.fields["v_leak"] = arr(par(p, "E_L", -70.0));
-            n.fields["w_in"] = arr(1.0 / -std::expm1(-dt / ts));
+            n.fields["tau_mem"] = arr(map(tau_m, [](double x) { return x / 1000.0; }));
+            n.fields["tau_syn"] = arr(map(ts, [](double x) { return x / 1000.0; }));
+            std::vector<double> r(size);
+            for (std::size_t i = 0; i < size; ++i) r[i] = tau_m[i] / c_m[i];
+            n.fields["r"] = arr(r);
+            n.fields["v_leak"] = arr(v("E_L", -70.0));
+            n.fields["w_in"] = arr(map(ts, [&](double x) { return 1.0 / -std::expm1(-dt / x); }));
         }
         if (spiking) {
             n.fields["v_threshold"] = arr(v_th);

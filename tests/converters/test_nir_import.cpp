@@ -369,3 +369,58 @@ TEST_CASE("an all_to_all projection with listed weights goes out in the kernel's
             if (kernel.source[m] == q.conn.sources[k] && kernel.target[m] == q.conn.targets[k])
                 CHECK(static_cast<double>(kernel.weight[m]) == q.weight.values[k]);
 }
+
+TEST_CASE(
+    "per-neuron tau, threshold and reset import as per-neuron values; out and back to the same spikes") {
+    temp_dir dir("nir_per_neuron");
+    auto l = lif("lif", 3, 0.01, 1.0, 0.5);
+    l.fields["tau"] = numbers({0.005, 0.01, 0.02});
+    l.fields["v_threshold"] = numbers({0.05, 0.1, 0.2});
+    auto c = node("cuba", "CubaLIF",
+                  {{"tau_syn", numbers({0.002, 0.004})},
+                   {"tau_mem", numbers({0.01, 0.02})},
+                   {"r", numbers({1.0, 1.0})},
+                   {"v_leak", numbers({0.0, 0.0})},
+                   {"v_threshold", numbers({0.02, 0.03})},
+                   {"w_in", numbers({1.0, 2.0})}});
+    const auto g =
+        graph({io("in", "Input", {3}), l, linear("w", 2, 3, {1, 1, 1, 1, 0, 1}), c, io("out", "Output", {2})},
+              {{"in", "lif"}, {"lif", "w"}, {"w", "cuba"}, {"cuba", "out"}});
+    const auto r = import(dir, g);
+    const auto* p = r.desc.find_population("lif");
+    REQUIRE(p);
+    REQUIRE(p->per_neuron.count("tau_m"));
+    CHECK(p->per_neuron.at("tau_m").values == std::vector<double>{5.0, 10.0, 20.0}); // s -> ms
+    CHECK(p->per_neuron.at("V_th").values == std::vector<double>{0.05, 0.1, 0.2});
+    CHECK(p->params.count("tau_m") == 0);
+    CHECK(p->params.at("E_L") == 0.0); // equal values stay one value
+    // the gains r (1 - P) differ per neuron: the weights into lif carry them
+    const auto& w_in = proj(r.desc, "in->lif").weight.values;
+    REQUIRE(w_in.size() == 3);
+    CHECK(w_in[0] == doctest::Approx(-std::expm1(-1.0 / 5.0)));
+    CHECK(w_in[2] == doctest::Approx(-std::expm1(-1.0 / 20.0)));
+    const auto* q = r.desc.find_population("cuba");
+    REQUIRE(q);
+    CHECK(q->per_neuron.at("tau_syn_ex").values == std::vector<double>{2.0, 4.0});
+    CHECK(q->per_neuron.at("C_m").values == std::vector<double>{10.0, 20.0});
+    CHECK(std::any_of(r.notes.begin(), r.notes.end(), [](const std::string& n) {
+        return n.find("P = exp(-dt/tau) from") != std::string::npos &&
+               n.find("per neuron") != std::string::npos;
+    }));
+    std::vector<std::vector<double>> in(3);
+    for (int k = 1; k <= 40; ++k)
+        for (std::size_t i = 0; i < 3; ++i)
+            if (k % static_cast<int>(i + 2) == 0) in[i].push_back(k);
+    const auto s1 = run(r.desc, "in", in, 50.0);
+    std::vector<std::size_t> per(3, 0);
+    for (const auto& rec : s1->spikes())
+        if (rec.population == "lif")
+            for (auto id : rec.node_ids) ++per[id];
+    CHECK(per[0] > per[2]); // the lowest threshold fires most
+    CHECK(per[2] > 0);
+    converters::nir_import_options o;
+    const auto again = round_trip(dir, r.desc, o);
+    CHECK(*again.desc.find_population("lif") == *p);
+    CHECK(*again.desc.find_population("cuba") == *q);
+    CHECK(spikes(*run(again.desc, "in", in, 50.0)) == spikes(*s1));
+}
