@@ -203,8 +203,7 @@ TEST_CASE("the C++ ANN of each Fashion-MNIST fixture matches PyTorch, the QCFS a
     for (const char* name :
          {"fashion_cnn", "fashion_cnn_bn", "fashion_cnn_maxpool", "fashion_resnet", "fashion_cnn_qcfs8"}) {
         CAPTURE(name);
-        const double ann =
-            ann_accuracy(engine(load_onnx(fixture(std::string(name) + ".onnx"))), test, context(0));
+        const double ann = ann_accuracy(engine(load_onnx(fixture(std::string(name) + ".onnx"))), test, context(0));
         CHECK(ann ==
               doctest::Approx(sidecar(name)["torch_test_accuracy_first_1000"].get<double>()).epsilon(0.002));
     }
