@@ -49,6 +49,30 @@ double par(const population& p, const char* name, double def) {
     return it == p.params.end() ? def : it->second;
 }
 
+std::vector<double> read_values(const std::string& file, const std::string& ds);
+
+// Parameter `name` of every neuron: a per-neuron list or HDF5 dataset, else the one value (or `def`).
+std::vector<double> per_neuron(const population& p, const char* name, double def) {
+    const auto it = p.per_neuron.find(name);
+    if (it == p.per_neuron.end()) return std::vector<double>(p.size, par(p, name, def));
+    const auto& s = it->second;
+    std::vector<double> v;
+    if (s.type == value_spec::kind::list)
+        v = s.values;
+    else if (s.type == value_spec::kind::hdf5)
+        v = read_values(s.file, s.dataset);
+    else if (s.type == value_spec::kind::constant)
+        v.assign(p.size, s.value);
+    else
+        throw input_error("", "population '" + p.name + "' parameter '" + name + "'",
+                          "NIR cannot express this: a random distribution (NIR stores the values)");
+    if (v.size() != p.size)
+        throw input_error("", "population '" + p.name + "' parameter '" + name + "'",
+                          "expected " + std::to_string(p.size) + " values, found " +
+                              std::to_string(v.size()));
+    return v;
+}
+
 struct exporter {
     const network_description& d;
     const nir_export_options& o;
@@ -75,7 +99,15 @@ struct exporter {
         n.name = p.name;
         const std::string where = "population '" + p.name + "'";
         const std::size_t size = p.size;
-        auto arr = [&](double v) { return num(std::vector<double>(size, v), shape[index(p.name)]); };
+        auto arr = [&](const std::vector<double>& v) { return num(v, shape[index(p.name)]); };
+        auto v = [&](const char* name, double def) { return per_neuron(p, name, def); };
+        auto any = [](const std::vector<double>& x, auto pred) {
+            return std::any_of(x.begin(), x.end(), pred);
+        };
+        auto map = [](std::vector<double> x, auto f) {
+            for (auto& e : x) e = f(e);
+            return x;
+        };
         if (p.model == "spike_source") {
             n.type = "Input";
             std::vector<double> s(shape[index(p.name)].begin(), shape[index(p.name)].end());
@@ -86,38 +118,45 @@ struct exporter {
             refuse(where, "model " + p.model +
                               " (NIR has IF, LIF, CubaLIF and their non-spiking forms; conductance "
                               "synapses, adaptation and integer arithmetic have no NIR node)");
-        if (par(p, "I_e", 0.0) != 0.0) refuse(where + " I_e", "a constant current (use a bias projection)");
+        if (any(v("I_e", 0.0), [](double x) { return x != 0.0; }))
+            refuse(where + " I_e", "a constant current (use a bias projection)");
         approximate(where + " t_ref", "a refractory period",
-                    par(p, "t_ref", p.model == "if_delta" ? 0.0 : 2.0) != 0.0);
+                    any(v("t_ref", p.model == "if_delta" ? 0.0 : 2.0), [](double x) { return x != 0.0; }));
         approximate(where + " V_min", "a lower bound of V",
-                    std::isfinite(par(p, "V_min", -INFINITY)) && p.model != "lif_exp");
+                    any(v("V_min", -INFINITY), [](double x) { return std::isfinite(x); }) &&
+                        p.model != "lif_exp");
         if (!p.initial.empty()) approximate(where + " initial", "initial values", true);
-        const double dt = d.sim.dt_ms, v_th = par(p, "V_th", 0.0), v_reset = par(p, "V_reset", 0.0);
-        const bool spiking = v_th < never_fires;
+        const double dt = d.sim.dt_ms;
+        const auto v_th = v("V_th", 0.0), v_reset = v("V_reset", 0.0);
+        const bool spiking = any(v_th, [](double x) { return x < never_fires; });
         if (p.model == "if_delta") {
             n.type = spiking ? "IF" : "I";
-            n.fields["r"] = arr(1.0);
+            n.fields["r"] = arr(std::vector<double>(size, 1.0));
         } else if (p.model == "lif_delta") {
-            const double tau = par(p, "tau_m", 10.0), e_l = par(p, "E_L", -70.0);
-            if (std::exp(-dt / tau) == 0.0) {
+            const auto tau = v("tau_m", 10.0), e_l = v("E_L", -70.0);
+            if (std::exp(-dt / tau[0]) == 0.0) {
                 n.type = "Threshold";
-                n.fields["threshold"] = arr(v_th - e_l);
+                std::vector<double> th(size);
+                for (std::size_t i = 0; i < size; ++i) th[i] = v_th[i] - e_l[i];
+                n.fields["threshold"] = arr(th);
                 return n;
             }
             n.type = spiking ? "LIF" : "LI";
-            n.fields["tau"] = arr(tau / 1000.0);
-            n.fields["r"] = arr(1.0 / -std::expm1(-dt / tau));
+            n.fields["tau"] = arr(map(tau, [](double x) { return x / 1000.0; }));
+            n.fields["r"] = arr(map(tau, [&](double x) { return 1.0 / -std::expm1(-dt / x); }));
             n.fields["v_leak"] = arr(e_l);
         } else {
-            const double tau_m = par(p, "tau_m", 10.0), ts = par(p, "tau_syn_ex", 2.0);
-            if (par(p, "tau_syn_in", 2.0) != ts)
+            const auto tau_m = v("tau_m", 10.0), ts = v("tau_syn_ex", 2.0), c_m = v("C_m", 250.0);
+            if (v("tau_syn_in", 2.0) != ts)
                 refuse(where, "tau_syn_ex != tau_syn_in (a CubaLIF has one synaptic time constant)");
             n.type = spiking ? "CubaLIF" : "CubaLI";
-            n.fields["tau_mem"] = arr(tau_m / 1000.0);
-            n.fields["tau_syn"] = arr(ts / 1000.0);
-            n.fields["r"] = arr(tau_m / par(p, "C_m", 250.0));
-            n.fields["v_leak"] = arr(par(p, "E_L", -70.0));
-            n.fields["w_in"] = arr(1.0 / -std::expm1(-dt / ts));
+            n.fields["tau_mem"] = arr(map(tau_m, [](double x) { return x / 1000.0; }));
+            n.fields["tau_syn"] = arr(map(ts, [](double x) { return x / 1000.0; }));
+            std::vector<double> r(size);
+            for (std::size_t i = 0; i < size; ++i) r[i] = tau_m[i] / c_m[i];
+            n.fields["r"] = arr(r);
+            n.fields["v_leak"] = arr(v("E_L", -70.0));
+            n.fields["w_in"] = arr(map(ts, [&](double x) { return 1.0 / -std::expm1(-dt / x); }));
         }
         if (spiking) {
             n.fields["v_threshold"] = arr(v_th);
@@ -178,9 +217,9 @@ void exporter::synapses(std::size_t k, std::vector<std::int64_t>& s, std::vector
         for (double x : read_values(c.file, c.targets_dataset)) t.push_back(std::llround(x));
     } else if (c.type == kind::one_to_one) {
         for (std::uint32_t i = 0; i < std::min(ns, nt); ++i) s.push_back(i), t.push_back(i);
-    } else {
-        for (std::uint32_t j = 0; j < ns; ++j)
-            for (std::uint32_t i = 0; i < nt; ++i)
+    } else { // all_to_all, in the kernel's order (core/src/connectivity.cpp: by target, then source)
+        for (std::uint32_t i = 0; i < nt; ++i)
+            for (std::uint32_t j = 0; j < ns; ++j)
                 if (c.autapses || p.source != p.target || i != j) s.push_back(j), t.push_back(i);
     }
     const auto& v = p.weight;
@@ -270,29 +309,47 @@ nir_graph exporter::build() {
         has_out[s] = 1;
         approximate(where + " plasticity", "plasticity (the initial weights are exported)",
                     p.plasticity.has_value());
-        std::int64_t steps = 0;
-        if (p.delay.type == value_spec::kind::constant) {
-            steps = std::max<std::int64_t>(1, std::llround(p.delay.value / d.sim.dt_ms));
-        } else { // per-synapse delays: only when they all agree
-            const auto l = lowering::lower_synapses(d, k);
-            const auto [lo, hi] = std::minmax_element(l.delay_steps.begin(), l.delay_steps.end());
-            if (lo == l.delay_steps.end() || *lo != *hi)
-                refuse(where + " delay", "per-synapse delays that differ");
-            steps = *lo;
-        }
-        std::int64_t extra = steps - nirdepth::structural_delay(depth, s, t, back[edge_of[k]] != 0);
-        if (extra < 0) {
-            approximate(where + " delay",
-                        "a delay of " + std::to_string(steps) + " steps, shorter than the " +
-                            std::to_string(steps - extra) + " steps NIR's time step structure gives it",
-                        true);
-            extra = 0;
-        }
-        std::string from = p.source;
-        nir_node lin;
-        lin.name = node_name(p.name, nodes);
+        const std::int64_t structural = nirdepth::structural_delay(depth, s, t, back[edge_of[k]] != 0);
+        // The Delay node after a projection's linear node for what its delay exceeds the structural one.
+        auto delay_after = [&](const nir_node& lin, std::string& from, std::int64_t steps) {
+            std::int64_t extra = steps - structural;
+            if (extra < 0) {
+                approximate(where + " delay",
+                            "a delay of " + std::to_string(steps) + " steps, shorter than the " +
+                                std::to_string(structural) + " steps NIR's time step structure gives it",
+                            true);
+                extra = 0;
+            }
+            if (extra == 0) return;
+            nir_node dl;
+            dl.name = node_name(lin.name + ".delay", nodes);
+            dl.type = "Delay";
+            const std::size_t n_out = lin.type == "Linear" ? d.populations[t].size : 0;
+            const auto sh = n_out ? std::vector<std::size_t>{n_out} : shape[t];
+            dl.fields["delay"] =
+                num(std::vector<double>(d.populations[t].size, double(extra) * d.sim.dt_ms / 1000.0), sh);
+            out_edges.emplace_back(from, dl.name);
+            from = dl.name;
+            nodes.push_back(dl);
+        };
+        auto finish = [&](nir_node& lin, std::string from, std::int64_t steps) {
+            out_edges.emplace_back(from, lin.name);
+            from = lin.name;
+            if ((lin.type == "Linear" || lin.type == "Conv2d") && !first_linear.count(t))
+                first_linear[t] = nodes.size();
+            nodes.push_back(lin);
+            delay_after(nodes.back(), from, steps);
+            out_edges.emplace_back(from, p.target);
+        };
         if (p.conn.type == connectivity::kind::conv2d) {
+            std::int64_t steps = 1;
+            if (p.delay.type == value_spec::kind::constant)
+                steps = std::max<std::int64_t>(1, std::llround(p.delay.value / d.sim.dt_ms));
+            else
+                refuse(where + " delay", "per-synapse delays of a conv2d projection");
             const auto& c = p.conn.conv;
+            nir_node lin;
+            lin.name = node_name(p.name, nodes);
             std::vector<double> w;
             if (p.weight.type == value_spec::kind::constant)
                 w.assign(c.kernel_size(), p.weight.value);
@@ -316,20 +373,45 @@ nir_graph exporter::build() {
                 lin.fields["groups"] = int_scalar(c.groups);
                 lin.fields["input_shape"] = ints({double(c.in_shape[1]), double(c.in_shape[2])});
             }
+            finish(lin, p.source, steps);
+            continue;
+        }
+        std::vector<std::int64_t> si, ti;
+        std::vector<double> w;
+        synapses(k, si, ti, w);
+        // Delay (steps) per synapse; synapses of different delays go out as one Linear + Delay per delay.
+        std::map<std::int64_t, std::vector<std::size_t>> by_delay;
+        if (p.delay.type == value_spec::kind::constant) {
+            auto& all = by_delay[std::max<std::int64_t>(1, std::llround(p.delay.value / d.sim.dt_ms))];
+            for (std::size_t i = 0; i < w.size(); ++i) all.push_back(i);
         } else {
-            std::vector<std::int64_t> si, ti;
-            std::vector<double> w;
-            synapses(k, si, ti, w);
-            const std::size_t ns = d.populations[s].size, nt = d.populations[t].size;
-            if (p.conn.type == connectivity::kind::one_to_one && ns == nt) {
+            std::vector<std::int64_t> steps;
+            if (p.delay.type == value_spec::kind::list && p.delay.values.size() == w.size())
+                for (double x : p.delay.values)
+                    steps.push_back(std::max<std::int64_t>(1, std::llround(x / d.sim.dt_ms)));
+            else
+                for (auto x : lowering::lower_synapses(d, k).delay_steps) steps.push_back(x);
+            if (steps.size() != w.size())
+                refuse(where + " delay", "per-synapse delays of generated synapses");
+            for (std::size_t i = 0; i < w.size(); ++i) by_delay[steps[i]].push_back(i);
+        }
+        if (by_delay.empty()) by_delay[1] = {};
+        const std::size_t ns = d.populations[s].size, nt = d.populations[t].size;
+        const bool scale = p.conn.type == connectivity::kind::one_to_one && ns == nt && by_delay.size() == 1;
+        for (const auto& [steps, idx] : by_delay) {
+            nir_node lin;
+            lin.name =
+                node_name(by_delay.size() == 1 ? p.name : p.name + ".d" + std::to_string(steps), nodes);
+            std::string from = p.source;
+            if (scale) {
                 lin.type = "Scale";
                 std::vector<double> sc(nt, 0.0);
-                for (std::size_t i = 0; i < w.size(); ++i) sc[static_cast<std::size_t>(ti[i])] += w[i];
+                for (auto i : idx) sc[static_cast<std::size_t>(ti[i])] += w[i];
                 lin.fields["scale"] = num(sc, shape[t]);
             } else {
                 lin.type = "Linear";
                 std::vector<double> m(nt * ns, 0.0);
-                for (std::size_t i = 0; i < w.size(); ++i)
+                for (auto i : idx)
                     m[static_cast<std::size_t>(ti[i]) * ns + static_cast<std::size_t>(si[i])] += w[i];
                 lin.fields["weight"] = num(m, {nt, ns});
                 if (shape[s].size() > 1) {
@@ -344,25 +426,8 @@ nir_graph exporter::build() {
                     nodes.push_back(f);
                 }
             }
+            finish(lin, from, steps);
         }
-        out_edges.emplace_back(from, lin.name);
-        from = lin.name;
-        if ((lin.type == "Linear" || lin.type == "Conv2d") && !first_linear.count(t))
-            first_linear[t] = nodes.size();
-        nodes.push_back(lin);
-        if (extra > 0) {
-            nir_node dl;
-            dl.name = node_name(lin.name + ".delay", nodes);
-            dl.type = "Delay";
-            const std::size_t n_out = lin.type == "Linear" ? d.populations[t].size : 0;
-            const auto sh = n_out ? std::vector<std::size_t>{n_out} : shape[t];
-            dl.fields["delay"] =
-                num(std::vector<double>(d.populations[t].size, double(extra) * d.sim.dt_ms / 1000.0), sh);
-            out_edges.emplace_back(from, dl.name);
-            from = dl.name;
-            nodes.push_back(dl);
-        }
-        out_edges.emplace_back(from, p.target);
     }
     add_biases(nodes, first_linear);
     add_outputs(nodes, out_edges, has_out);

@@ -1,6 +1,6 @@
 #pragma once
-// The little HDF5 a NIR file needs, behind a small interface so that the NIR code does not depend on how the
-// project's HDF5 layer is organised (it moves to spikekit::io; only nir_h5.cpp changes then).
+// The little HDF5 a NIR file needs, behind a small interface (implemented on spikekit::io::h5, the one HDF5
+// layer of the project).
 #include <cstdint>
 #include <memory>
 #include <string>

@@ -13,11 +13,18 @@
 // earliest. A population at depth d (longest path from the inputs, back edges excluded) therefore handles
 // time step t of the graph at kernel step t + d: a forward projection has the delay depth(T) - depth(S)
 // steps, a recurrent one (an edge closing a cycle) depth(T) + 1 - depth(S) (the previous step's spikes, as
-// snnTorch's and Norse's recurrent cells), plus the Delay nodes on its paths, rounded to whole steps of dt.
+// snnTorch's and Norse's recurrent cells), plus the Delay nodes on its paths in whole steps of dt. A Delay
+// whose elements differ, or paths of different delays between two populations, give per-synapse delays
+// (the chain is evaluated per delay: an impulse is followed through each Delay element by element). A cycle
+// through several populations cannot close within one step (the kernel needs a step per population): its
+// back edge gets the shortest delay, one step, and the notes say how many steps later than NIR's next step
+// its spikes arrive.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
+#include <optional>
 
 #include "nir_depth.hpp"
 #include "nir_linear.hpp"
@@ -40,7 +47,8 @@ std::size_t count(const std::vector<std::size_t>& s) {
 struct raw_projection {
     std::size_t src = none, tgt = none; // flat node indices; src = none: the bias source
     std::string name;
-    std::int64_t extra = 0; // steps of Delay nodes
+    std::int64_t extra = 0;            // steps of Delay nodes
+    std::vector<std::int64_t> d_extra; // per synapse, when they differ (then `extra` is unused)
     enum class kind { list, one_to_one, conv } k = kind::list;
     conv2d_spec conv;
     std::vector<std::uint32_t> s, t;
@@ -137,41 +145,103 @@ struct importer {
         return sub;
     }
 
-    std::int64_t delay_steps(const std::vector<std::size_t>& sub, std::size_t s, std::size_t t) const;
+    std::vector<std::int64_t> delays_of(std::size_t v) const;
+    std::optional<std::int64_t> delay_steps(const std::vector<std::size_t>& sub, std::size_t s,
+                                            std::size_t t) const;
+    std::map<std::int64_t, std::vector<double>>
+    eval_delayed(const std::vector<std::size_t>& order, std::size_t t, std::size_t src, std::size_t j) const;
     bool fast_path(const std::vector<std::size_t>& sub, std::size_t s, std::size_t t,
                    raw_projection& r) const;
     void add_projections(std::size_t t, std::vector<raw_projection>& out) const;
 };
 
-std::int64_t importer::delay_steps(const std::vector<std::size_t>& sub, std::size_t s, std::size_t t) const {
+// The steps of each element of a Delay node (each a whole number of steps of dt, >= 0).
+std::vector<std::int64_t> importer::delays_of(std::size_t v) const {
+    const auto dv = nirshapes::values(g.file, node(v), "delay", count(node(v).in_shape), 0.0);
+    std::vector<std::int64_t> steps(dv.size());
+    for (std::size_t i = 0; i < dv.size(); ++i) {
+        const double x = dv[i] * 1000.0 / o.dt_ms;
+        if (!(dv[i] >= 0.0) || std::fabs(x - std::round(x)) > 1e-6 || x > 1e9)
+            throw input_error(g.file,
+                              "node '" + node(v).name + "' field 'delay' element " + std::to_string(i),
+                              "expected a delay >= 0 that is a whole number of steps of dt (" +
+                                  std::to_string(o.dt_ms) + " ms), found " + std::to_string(dv[i]) + " s");
+        steps[i] = std::llround(x);
+    }
+    return steps;
+}
+
+// The delay (steps) of every path from s to t when they all agree and every Delay on them is uniform.
+std::optional<std::int64_t> importer::delay_steps(const std::vector<std::size_t>& sub, std::size_t s,
+                                                  std::size_t t) const {
     std::vector<std::int64_t> at(g.flat.size(), -1);
     at[s] = 0;
+    bool uniform = true;
     auto arrive = [&](std::size_t v) {
         std::int64_t d = -1;
         for (auto p : pred[v]) {
             if (at[p] < 0 || (population[p] && p != s)) continue;
-            if (d >= 0 && at[p] != d)
-                throw input_error(g.file, "node '" + node(v).name + "'",
-                                  "paths from '" + node(s).name + "' arrive through different delays");
-            d = at[p];
+            if (d >= 0 && at[p] != d) uniform = false;
+            d = std::max(d, at[p]);
         }
         return d;
     };
     for (auto v : sub) {
         std::int64_t d = arrive(v);
         if (node(v).type == "Delay") {
-            const auto dv = nirshapes::values(g.file, node(v), "delay", count(node(v).in_shape), 0.0);
+            const auto dv = delays_of(v);
             const auto [lo, hi] = std::minmax_element(dv.begin(), dv.end());
-            const double steps = *lo * 1000.0 / o.dt_ms;
-            if (*lo != *hi || *lo < 0 || std::fabs(steps - std::round(steps)) > 1e-6)
-                throw input_error(g.file, "node '" + node(v).name + "' field 'delay'",
-                                  "expected one delay >= 0 that is a whole number of steps of dt (" +
-                                      std::to_string(o.dt_ms) + " ms)");
-            d += static_cast<std::int64_t>(std::llround(steps));
+            if (lo != dv.end()) {
+                uniform = uniform && *lo == *hi;
+                d += *lo;
+            }
         }
         at[v] = d;
     }
-    return arrive(t);
+    const auto d = arrive(t);
+    if (!uniform) return std::nullopt;
+    return d;
+}
+
+// Drive of target t for an impulse of source element j, per delay (steps) of the paths it took.
+std::map<std::int64_t, std::vector<double>> importer::eval_delayed(const std::vector<std::size_t>& order,
+                                                                   std::size_t t, std::size_t src,
+                                                                   std::size_t j) const {
+    using by_delay = std::map<std::int64_t, std::vector<double>>;
+    std::vector<by_delay> val(g.flat.size());
+    auto input = [&](std::size_t v) {
+        by_delay x;
+        const std::size_t n = count(node(v).in_shape);
+        auto at = [&](std::int64_t d) -> std::vector<double>& {
+            auto& a = x[d];
+            if (a.empty()) a.assign(n, 0.0);
+            return a;
+        };
+        for (auto p : pred[v]) {
+            if (p == src && j < n)
+                at(0)[j] += 1.0;
+            else if (!population[p])
+                for (const auto& [d, y] : val[p])
+                    for (std::size_t i = 0; i < n && i < y.size(); ++i) at(d)[i] += y[i];
+        }
+        return x;
+    };
+    for (auto v : order) {
+        auto x = input(v);
+        if (node(v).type == "Delay") {
+            const auto steps = delays_of(v);
+            for (const auto& [d, y] : x)
+                for (std::size_t i = 0; i < y.size(); ++i) {
+                    if (y[i] == 0.0) continue;
+                    auto& a = val[v][d + steps[i]];
+                    if (a.empty()) a.assign(y.size(), 0.0);
+                    a[i] += y[i];
+                }
+        } else {
+            for (const auto& [d, y] : x) val[v][d] = nirlinear::apply(g.file, node(v), y, false);
+        }
+    }
+    return input(t);
 }
 
 // A single Linear/Affine/Scale/convolution/pool (with ports, Flatten, Delay around it) in a chain.
@@ -255,17 +325,30 @@ void importer::add_projections(std::size_t t, std::vector<raw_projection>& out) 
         for (auto v : sub)
             if (!nirlinear::is_identity(node(v))) r.name += (r.name.empty() ? "" : "+") + node(v).name;
         if (r.name.empty()) r.name = node(s).name + "->" + node(t).name;
-        r.extra = delay_steps(sub, s, t);
-        if (!fast_path(sub, s, t, r)) {
+        const auto uniform = delay_steps(sub, s, t);
+        if (!uniform || !fast_path(sub, s, t, r)) {
             for (std::size_t j = 0; j < count(node(s).out_shape); ++j) {
-                const auto y = eval(sub, t, s, j, false);
-                for (std::size_t i = 0; i < y.size(); ++i)
-                    if (y[i] != 0.0) {
-                        r.s.push_back(static_cast<std::uint32_t>(j));
-                        r.t.push_back(static_cast<std::uint32_t>(i));
-                        r.w.push_back(y[i] * gain[i]);
-                    }
+                const auto by_delay =
+                    uniform
+                        ? std::map<std::int64_t, std::vector<double>>{{*uniform, eval(sub, t, s, j, false)}}
+                        : eval_delayed(sub, t, s, j);
+                for (const auto& [d, y] : by_delay)
+                    for (std::size_t i = 0; i < y.size(); ++i)
+                        if (y[i] != 0.0) {
+                            r.s.push_back(static_cast<std::uint32_t>(j));
+                            r.t.push_back(static_cast<std::uint32_t>(i));
+                            r.w.push_back(y[i] * gain[i]);
+                            r.d_extra.push_back(d);
+                        }
             }
+        }
+        if (uniform) {
+            r.extra = *uniform;
+            r.d_extra.clear();
+        } else if (!r.d_extra.empty() && std::all_of(r.d_extra.begin(), r.d_extra.end(),
+                                                     [&](std::int64_t x) { return x == r.d_extra[0]; })) {
+            r.extra = r.d_extra[0];
+            r.d_extra.clear();
         }
         out.push_back(std::move(r));
     }
@@ -298,13 +381,19 @@ nir_import_result import_nir(const std::string& path, const nir_import_options& 
 namespace {
 
 projection make_projection(const raw_projection& r, const std::string& src, const std::string& tgt,
-                           double delay_ms) {
+                           std::int64_t base_steps, double dt_ms) {
     projection p;
     p.name = r.name;
     p.source = src;
     p.target = tgt;
     p.receptor = "exc";
-    p.delay = value_spec::constant_of(delay_ms);
+    p.delay =
+        value_spec::constant_of(static_cast<double>(std::max<std::int64_t>(1, base_steps + r.extra)) * dt_ms);
+    if (!r.d_extra.empty()) { // per-synapse delays
+        p.delay.type = value_spec::kind::list;
+        for (auto x : r.d_extra)
+            p.delay.values.push_back(static_cast<double>(std::max<std::int64_t>(1, base_steps + x)) * dt_ms);
+    }
     p.weight.type = value_spec::kind::list;
     p.weight.values = r.w;
     if (r.k == raw_projection::kind::conv) {
@@ -390,17 +479,20 @@ nir_import_result import_nir(nir_graph g, const nir_import_options& o) {
     }
     for (std::size_t k = 0; k < raw.size(); ++k) {
         const auto& r = raw[k];
-        const std::int64_t steps =
-            (r.src == none ? depth[r.tgt]
-                           : nirdepth::structural_delay(depth, r.src, r.tgt, back[edge_of[k]] != 0)) +
-            r.extra;
-        if (steps < 1)
-            throw input_error(
-                g.file, "edge " + g.flat[r.src].name + " -> " + g.flat[r.tgt].name,
-                "a cycle through populations of different depth cannot be given the one-step delay of "
-                "a recurrent connection");
+        const std::int64_t base =
+            r.src == none ? depth[r.tgt]
+                          : nirdepth::structural_delay(depth, r.src, r.tgt, back[edge_of[k]] != 0);
+        std::int64_t shortest = base + (r.d_extra.empty() ? r.extra : r.d_extra[0]);
+        for (auto x : r.d_extra) shortest = std::min(shortest, base + x);
+        if (shortest < 1)
+            res.notes.push_back("edge " + g.flat[r.src].name + " -> " + g.flat[r.tgt].name +
+                                " closes a cycle through populations of depths " +
+                                std::to_string(depth[r.tgt]) + ".." + std::to_string(depth[r.src]) +
+                                ": NIR runs the cycle within one step, the kernel needs a step per "
+                                "population; its spikes arrive " +
+                                std::to_string(1 - shortest) + " step(s) after NIR's next step");
         d.projections.push_back(make_projection(r, r.src == none ? nir_bias_population : g.flat[r.src].name,
-                                                g.flat[r.tgt].name, static_cast<double>(steps) * o.dt_ms));
+                                                g.flat[r.tgt].name, base, o.dt_ms));
     }
     unique_names(d.projections);
     for (std::size_t k = 0; k < n; ++k) {

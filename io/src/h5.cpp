@@ -122,6 +122,18 @@ handle string_type(std::size_t size) {
     return t;
 }
 
+handle utf8_string_type() {
+    handle t(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(t.get(), H5T_VARIABLE);
+    H5Tset_cset(t.get(), H5T_CSET_UTF8);
+    return t;
+}
+
+herr_t collect_link(hid_t, const char* name, const H5L_info_t*, void* out) {
+    static_cast<std::vector<std::string>*>(out)->push_back(name);
+    return 0;
+}
+
 // A string of `size` bytes read by `read(memory_type, buffer)`, trailing NULs dropped.
 template <class Read>
 std::string read_fixed_string(std::size_t size, Read read) {
@@ -165,6 +177,23 @@ bool reader::has(const std::string& dataset) const {
 
 bool reader::has_attr(const std::string& object, const std::string& name) const {
     return has(object) && H5Aexists_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+bool reader::is_group(const std::string& path) const {
+    if (!has(path)) return false;
+    H5O_info_t info;
+    if (H5Oget_info_by_name2(file_.get(), path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return false;
+    return info.type == H5O_TYPE_GROUP;
+}
+
+std::vector<std::string> reader::children(const std::string& group) const {
+    if (!is_group(group)) throw input_error(path_, group, "expected a group");
+    handle g(H5Gopen2(file_.get(), group.c_str(), H5P_DEFAULT), H5Gclose);
+    std::vector<std::string> names;
+    hsize_t idx = 0;
+    if (!g || H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect_link, &names) < 0)
+        throw input_error(path_, group, "cannot list the group (corrupted file?)");
+    return names;
 }
 
 std::vector<hsize_t> reader::dims(const std::string& dataset) const {
@@ -268,6 +297,38 @@ std::string reader::read_string(const std::string& name) const {
     });
     if (!ok) throw input_error(path_, name, "cannot read the string (corrupted file?)");
     return s;
+}
+
+std::vector<std::string> reader::read_strings(const std::string& name) const {
+    const auto o = open_dataset(*this, name);
+    handle t(H5Dget_type(o.ds.get()), H5Tclose);
+    if (H5Tget_class(t.get()) != H5T_STRING) throw input_error(path_, name, "expected a string dataset");
+    const auto n = static_cast<std::size_t>(o.count);
+    std::vector<std::string> out;
+    if (n == 0) return out;
+    if (H5Tis_variable_str(t.get()) > 0) {
+        std::vector<char*> raw(n, nullptr);
+        handle mt = utf8_string_type();
+        if (H5Dread(o.ds.get(), mt.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
+            throw input_error(path_, name, "cannot read the strings (corrupted file?)");
+        for (char* s : raw) out.emplace_back(s ? s : "");
+        H5Dvlen_reclaim(mt.get(), o.space.get(), H5P_DEFAULT, raw.data());
+        return out;
+    }
+    const std::size_t len = H5Tget_size(t.get());
+    if (len > max_string / n)
+        throw input_error(path_, name,
+                          std::to_string(n) + " strings of " + std::to_string(len) + " bytes are too large");
+    std::vector<char> raw(n * len, '\0');
+    handle mt = string_type(len);
+    if (H5Dread(o.ds.get(), mt.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
+        throw input_error(path_, name, "cannot read the strings (corrupted file?)");
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string s(raw.data() + i * len, len);
+        while (!s.empty() && s.back() == '\0') s.pop_back();
+        out.push_back(std::move(s));
+    }
+    return out;
 }
 
 std::string reader::read_string_attr(const std::string& object, const std::string& name) const {
@@ -387,6 +448,43 @@ void writer::write_string(const std::string& dataset, const std::string& value) 
     if (H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, value.c_str()) < 0)
         throw runtime_error(path_ + ": cannot write dataset " + dataset);
     if (checksums_) checksum(dataset, t.get(), {}, value.c_str(), std::max<std::size_t>(1, value.size()));
+}
+
+void writer::write_strings(const std::string& dataset, const std::vector<std::string>& values,
+                           const std::vector<hsize_t>& dims) {
+    handle t = utf8_string_type();
+    handle sp(dims.empty() ? H5Screate(H5S_SCALAR)
+                           : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+              H5Sclose);
+    handle lcpl = link_creation();
+    handle ds(
+        H5Dcreate2(file_.get(), dataset.c_str(), t.get(), sp.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+        H5Dclose);
+    if (!ds) throw runtime_error(path_ + ": cannot create dataset " + dataset);
+    std::vector<const char*> raw;
+    for (const auto& v : values) raw.push_back(v.c_str());
+    if (!raw.empty() && H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
+        throw runtime_error(path_ + ": cannot write dataset " + dataset);
+}
+
+namespace {
+void write_scalar_of(hid_t file, const std::string& path, const std::string& dataset, hid_t file_type,
+                     hid_t memory_type, const void* value) {
+    handle sp(H5Screate(H5S_SCALAR), H5Sclose);
+    handle lcpl = link_creation();
+    handle ds(H5Dcreate2(file, dataset.c_str(), file_type, sp.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose);
+    if (!ds || H5Dwrite(ds.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, value) < 0)
+        throw runtime_error(path + ": cannot write dataset " + dataset);
+}
+} // namespace
+
+void writer::write_scalar(const std::string& dataset, std::int64_t value) {
+    write_scalar_of(file_.get(), path_, dataset, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
+void writer::write_scalar(const std::string& dataset, double value) {
+    write_scalar_of(file_.get(), path_, dataset, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
 void writer::attr(const std::string& object, const std::string& name, const std::string& value) {

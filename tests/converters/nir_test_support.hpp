@@ -92,4 +92,24 @@ inline std::unique_ptr<simulation> run(network_description d, const std::string&
     return sim;
 }
 
+// Every recorded spike as (population, step * 100000 + neuron).
+inline std::vector<std::pair<std::string, std::vector<std::int64_t>>> spikes(const simulation& s) {
+    std::vector<std::pair<std::string, std::vector<std::int64_t>>> out;
+    for (const auto& r : s.spikes()) {
+        std::vector<std::int64_t> v;
+        for (std::size_t k = 0; k < r.steps.size(); ++k) v.push_back(r.steps[k] * 100000 + r.node_ids[k]);
+        out.emplace_back(r.population, v);
+    }
+    return out;
+}
+
+// Export an imported network to NIR, write it to dir/again.nir and import that again.
+inline converters::nir_import_result round_trip(const temp_dir& dir, const network_description& d,
+                                                const converters::nir_import_options& o) {
+    const auto exported = converters::export_nir(d);
+    CHECK(exported.notes.empty());
+    converters::write_nir(exported.graph, dir.file("again.nir"));
+    return converters::import_nir(dir.file("again.nir"), o);
+}
+
 } // namespace spikekit::test::nir

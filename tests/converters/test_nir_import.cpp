@@ -2,10 +2,12 @@
 // cycles.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "nir_test_support.hpp"
 #include "spikekit/core/error.hpp"
+#include "spikekit/core/lowering.hpp"
 
 using namespace spikekit;
 using namespace spikekit::test;
@@ -246,4 +248,179 @@ TEST_CASE("nested graphs (dotted names) and a recurrent cycle: the previous step
     CHECK(proj(d, "rnn.w_rec").target == "rnn.lif");
     CHECK(proj(d, "rnn.lif->after").conn.type == connectivity::kind::one_to_one);
     CHECK(r.outputs == std::vector<std::string>{"rnn.lif"}); // "after" feeds no Output
+}
+
+TEST_CASE("a Delay whose elements differ becomes per-synapse delays, and goes out and back the same") {
+    temp_dir dir("nir_delay_elements");
+    auto dl = node("delay", "Delay", {{"delay", numbers({0.0, 0.002, 0.005})}});
+    auto th = node("t", "Threshold", {{"threshold", numbers(ones(3, 0.5))}});
+    const auto g = graph({io("in", "Input", {3}), dl, linear("w", 3, 3, {1, 0, 0, 0, 1, 0, 0, 1, 1}), th,
+                          io("out", "Output", {3})},
+                         {{"in", "delay"}, {"delay", "w"}, {"w", "t"}, {"t", "out"}});
+    const auto r = import(dir, g);
+    const auto& p = proj(r.desc, "w");
+    REQUIRE(p.conn.type == connectivity::kind::list);
+    // synapses by source element, then delay: 0 -> 0 (no delay), 1 -> 1 and 1 -> 2 (2 ms), 2 -> 2 (5 ms)
+    CHECK(p.conn.sources == std::vector<std::uint32_t>{0, 1, 1, 2});
+    CHECK(p.conn.targets == std::vector<std::uint32_t>{0, 1, 2, 2});
+    REQUIRE(p.delay.type == value_spec::kind::list);
+    CHECK(p.delay.values ==
+          std::vector<double>{1.0, 3.0, 3.0, 6.0}); // one step of depth + the element's delay
+    // Every input fires in step 0: t0 fires one step later, t1 and t2 (input 1) 1 + 2 steps later, t2 again
+    // (input 2) 1 + 5 steps later.
+    const std::vector<std::vector<double>> in{{1.0}, {1.0}, {1.0}};
+    const auto s1 = run(r.desc, "in", in, 12.0);
+    const auto& t = s1->spikes().at(1);
+    REQUIRE(t.population == "t");
+    CHECK(t.steps == std::vector<std::int64_t>{1, 3, 3, 6});
+    CHECK(t.node_ids == std::vector<std::uint32_t>{0, 1, 2, 2});
+    // Out as one Linear + Delay per delay, back as the same synapses and the same spikes.
+    converters::nir_import_options o;
+    const auto again = round_trip(dir, r.desc, o);
+    REQUIRE(again.desc.projections.size() == 1);
+    const auto& q = again.desc.projections[0]; // named after its linear nodes, w.d1+w.d3+w.d6
+    CHECK(q.conn.sources == p.conn.sources);
+    CHECK(q.conn.targets == p.conn.targets);
+    CHECK(q.weight.values == p.weight.values);
+    CHECK(q.delay.values == p.delay.values);
+    CHECK(spikes(*run(again.desc, "in", in, 12.0)) == spikes(*s1));
+}
+
+TEST_CASE(
+    "a cycle through several populations of a nested graph: the back edge takes one step, and says so") {
+    temp_dir dir("nir_deep_cycle");
+    for (const double back_delay : {0.0, 0.002}) {
+        CAPTURE(back_delay);
+        nir_node sub = node("rnn", "NIRGraph");
+        sub.nodes = {io("input", "Input", {2}),
+                     linear("w_in", 2, 2, {1.0, 0.0, 0.0, 1.0}),
+                     lif("l1", 2, 0.01, 1.0, 0.05),
+                     linear("w12", 2, 2, {1.0, 0.0, 0.0, 1.0}),
+                     lif("l2", 2, 0.01, 1.0, 0.05),
+                     linear("w21", 2, 2, {0.0, 0.9, 0.9, 0.0}),
+                     node("d", "Delay", {{"delay", numbers({back_delay, back_delay})}}),
+                     io("output", "Output", {2})};
+        sub.edges = {{"input", "w_in"}, {"w_in", "l1"}, {"l1", "w12"}, {"w12", "l2"},
+                     {"l2", "w21"},     {"w21", "d"},   {"d", "l1"},   {"l2", "output"}};
+        const auto g =
+            graph({io("in", "Input", {2}), sub, io("out", "Output", {2})}, {{"in", "rnn"}, {"rnn", "out"}});
+        const auto r = import(dir, g);
+        const auto& back = proj(r.desc, "rnn.w21");
+        CHECK(back.source == "rnn.l2");
+        CHECK(back.target == "rnn.l1");
+        const bool noted = std::any_of(r.notes.begin(), r.notes.end(), [](const std::string& n) {
+            return n.find("rnn.l2 -> rnn.l1 closes a cycle through populations of depths 1..2") !=
+                       std::string::npos &&
+                   n.find("arrive 1 step(s) after NIR's next step") != std::string::npos;
+        });
+        if (back_delay == 0.0) {
+            CHECK(noted); // NIR: l2's step t reaches l1 at step t + 1, which is kernel step t + 2 for l2
+            CHECK(back.delay.value == doctest::Approx(1.0));
+        } else {
+            CHECK_FALSE(noted); // 2 ms of Delay: l2 (depth 2) -> l1 (depth 1) in 1 + 1 - 2 + 2 = 2 steps
+            CHECK(back.delay.value == doctest::Approx(2.0));
+        }
+        const std::vector<std::vector<double>> in{{1.0, 2.0, 3.0, 4.0, 5.0}, {}};
+        const auto s1 = run(r.desc, "in", in, 40.0);
+        std::size_t second = 0; // spikes of neuron 1 of l1: only through the cycle
+        for (const auto& rec : s1->spikes())
+            if (rec.population == "rnn.l1")
+                for (auto id : rec.node_ids) second += id == 1;
+        CHECK(second > 0);
+        converters::nir_import_options o;
+        const auto again = round_trip(dir, r.desc, o);
+        CHECK(proj(again.desc, "rnn.w21").delay == back.delay);
+        CHECK(spikes(*run(again.desc, "in", in, 40.0)) == spikes(*s1));
+    }
+}
+
+TEST_CASE("an all_to_all projection with listed weights goes out in the kernel's synapse order") {
+    temp_dir dir("nir_all_to_all");
+    network_description d;
+    d.sim.dt_ms = 1.0;
+    population in, out;
+    in.name = "in";
+    in.size = 2;
+    in.model = "spike_source";
+    out.name = "out";
+    out.size = 3;
+    out.model = "if_delta";
+    out.params = {{"V_th", 100.0}, {"V_reset", 0.0}, {"t_ref", 0.0}};
+    d.populations = {in, out};
+    projection p;
+    p.name = "w";
+    p.source = "in";
+    p.target = "out";
+    p.receptor = "exc";
+    p.delay = value_spec::constant_of(1.0);
+    p.conn.type = connectivity::kind::all_to_all;
+    p.weight.type = value_spec::kind::list;
+    p.weight.values = {1, 2, 3, 4, 5, 6};
+    d.projections = {p};
+    const auto kernel = lowering::lower_synapses(d, 0); // by target, then source
+    converters::nir_import_options o;
+    const auto again = round_trip(dir, d, o);
+    REQUIRE(again.desc.projections.size() == 1);
+    const auto& q = again.desc.projections[0];
+    REQUIRE(q.conn.type == connectivity::kind::list);
+    REQUIRE(q.conn.sources.size() == kernel.size());
+    for (std::size_t k = 0; k < q.conn.sources.size(); ++k)
+        for (std::size_t m = 0; m < kernel.size(); ++m)
+            if (kernel.source[m] == q.conn.sources[k] && kernel.target[m] == q.conn.targets[k])
+                CHECK(static_cast<double>(kernel.weight[m]) == q.weight.values[k]);
+}
+
+TEST_CASE(
+    "per-neuron tau, threshold and reset import as per-neuron values; out and back to the same spikes") {
+    temp_dir dir("nir_per_neuron");
+    auto l = lif("lif", 3, 0.01, 1.0, 0.5);
+    l.fields["tau"] = numbers({0.005, 0.01, 0.02});
+    l.fields["v_threshold"] = numbers({0.05, 0.1, 0.2});
+    auto c = node("cuba", "CubaLIF",
+                  {{"tau_syn", numbers({0.002, 0.004})},
+                   {"tau_mem", numbers({0.01, 0.02})},
+                   {"r", numbers({1.0, 1.0})},
+                   {"v_leak", numbers({0.0, 0.0})},
+                   {"v_threshold", numbers({0.02, 0.03})},
+                   {"w_in", numbers({1.0, 2.0})}});
+    const auto g =
+        graph({io("in", "Input", {3}), l, linear("w", 2, 3, {1, 1, 1, 1, 0, 1}), c, io("out", "Output", {2})},
+              {{"in", "lif"}, {"lif", "w"}, {"w", "cuba"}, {"cuba", "out"}});
+    const auto r = import(dir, g);
+    const auto* p = r.desc.find_population("lif");
+    REQUIRE(p);
+    REQUIRE(p->per_neuron.count("tau_m"));
+    CHECK(p->per_neuron.at("tau_m").values == std::vector<double>{5.0, 10.0, 20.0}); // s -> ms
+    CHECK(p->per_neuron.at("V_th").values == std::vector<double>{0.05, 0.1, 0.2});
+    CHECK(p->params.count("tau_m") == 0);
+    CHECK(p->params.at("E_L") == 0.0); // equal values stay one value
+    // the gains r (1 - P) differ per neuron: the weights into lif carry them
+    const auto& w_in = proj(r.desc, "in->lif").weight.values;
+    REQUIRE(w_in.size() == 3);
+    CHECK(w_in[0] == doctest::Approx(-std::expm1(-1.0 / 5.0)));
+    CHECK(w_in[2] == doctest::Approx(-std::expm1(-1.0 / 20.0)));
+    const auto* q = r.desc.find_population("cuba");
+    REQUIRE(q);
+    CHECK(q->per_neuron.at("tau_syn_ex").values == std::vector<double>{2.0, 4.0});
+    CHECK(q->per_neuron.at("C_m").values == std::vector<double>{10.0, 20.0});
+    CHECK(std::any_of(r.notes.begin(), r.notes.end(), [](const std::string& n) {
+        return n.find("P = exp(-dt/tau) from") != std::string::npos &&
+               n.find("per neuron") != std::string::npos;
+    }));
+    std::vector<std::vector<double>> in(3);
+    for (int k = 1; k <= 40; ++k)
+        for (std::size_t i = 0; i < 3; ++i)
+            if (k % static_cast<int>(i + 2) == 0) in[i].push_back(k);
+    const auto s1 = run(r.desc, "in", in, 50.0);
+    std::vector<std::size_t> per(3, 0);
+    for (const auto& rec : s1->spikes())
+        if (rec.population == "lif")
+            for (auto id : rec.node_ids) ++per[id];
+    CHECK(per[0] > per[2]); // the lowest threshold fires most
+    CHECK(per[2] > 0);
+    converters::nir_import_options o;
+    const auto again = round_trip(dir, r.desc, o);
+    CHECK(*again.desc.find_population("lif") == *p);
+    CHECK(*again.desc.find_population("cuba") == *q);
+    CHECK(spikes(*run(again.desc, "in", in, 50.0)) == spikes(*s1));
 }

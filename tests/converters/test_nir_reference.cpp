@@ -57,16 +57,6 @@ converters::nir_import_options at(double dt_ms, converters::nir_reset reset = co
     return o;
 }
 
-std::vector<std::pair<std::string, std::vector<std::int64_t>>> spikes(const simulation& s) {
-    std::vector<std::pair<std::string, std::vector<std::int64_t>>> out;
-    for (const auto& r : s.spikes()) {
-        std::vector<std::int64_t> v;
-        for (std::size_t k = 0; k < r.steps.size(); ++k) v.push_back(r.steps[k] * 100000 + r.node_ids[k]);
-        out.emplace_back(r.population, v);
-    }
-    return out;
-}
-
 } // namespace
 
 TEST_CASE("lif_norse.nir on the paper's input reproduces the exact LIF trace and Norse's four spikes") {

@@ -56,11 +56,11 @@ TEST_CASE("malformed graphs are refused naming the node and the field") {
             "node/nodes/m/stride: expected an integer dataset (int64)");
     // a missing required field
     refused(chain(node("m", "Affine", {{"weight", w6}})), "node/nodes/m/bias: missing (required by Affine)");
-    // per-neuron values a population cannot hold
+    // a time constant that is not > 0, named by element
     auto het = lif("lif", 3, 0.01, 1.0, 1.0);
-    het.fields["tau"] = numbers({0.01, 0.02, 0.01});
+    het.fields["tau"] = numbers({0.01, 0.0, 0.01});
     refused(graph({io("in", "Input", {3}), het}, {{"in", "lif"}}),
-            "node 'lif' field 'tau': per-neuron values differ");
+            "node 'lif' field 'tau' element 1: expected a time constant > 0 s");
     // a field of the wrong length
     auto len = lif("lif", 3, 0.01, 1.0, 1.0);
     len.fields["v_leak"] = numbers({0.0, 0.0});

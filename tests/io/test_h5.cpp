@@ -68,3 +68,33 @@ TEST_CASE("a dataset without a checksum is refused only when checksums are requi
     CHECK_NOTHROW(r.verify_checksums(false));
     CHECK_THROWS_WITH_AS(r.verify_checksums(true), doctest::Contains("/x: no checksum"), input_error);
 }
+
+TEST_CASE("groups list their links, string arrays of any shape and scalars round-trip (NIR's layout)") {
+    test::temp_dir dir("h5_nir_layout");
+    const auto path = dir.file("g.h5");
+    {
+        io::h5::writer w(path, false);
+        w.group("/node/nodes/b");
+        w.group("/node/nodes/a.x");
+        w.write_strings("/node/type", {"NIRGraph"}, {});
+        w.write_strings("/node/edges", {"a.x", "b", "b", "a.x", "b", "b"}, {3, 2});
+        w.write_scalar("/node/nodes/b/groups", std::int64_t{3});
+        w.write_scalar("/node/nodes/b/tau", 0.0025);
+        w.close();
+    }
+    io::h5::reader r(path);
+    CHECK(r.children("/node/nodes") == std::vector<std::string>{"a.x", "b"});
+    CHECK(r.is_group("/node/nodes/b"));
+    CHECK_FALSE(r.is_group("/node/type"));
+    CHECK_FALSE(r.is_group("/missing"));
+    CHECK_THROWS_WITH_AS(r.children("/node/type"), doctest::Contains("expected a group"), input_error);
+    CHECK(r.read_strings("/node/type") == std::vector<std::string>{"NIRGraph"});
+    CHECK(r.dims("/node/edges") == std::vector<hsize_t>{3, 2});
+    CHECK(r.read_strings("/node/edges") == std::vector<std::string>{"a.x", "b", "b", "a.x", "b", "b"});
+    CHECK(r.element_of("/node/nodes/b/groups").cls == H5T_INTEGER);
+    CHECK(r.dims("/node/nodes/b/groups").empty());
+    CHECK(r.read_ints("/node/nodes/b/groups") == std::vector<std::int64_t>{3});
+    CHECK(r.read_doubles("/node/nodes/b/tau") == std::vector<double>{0.0025});
+    CHECK_THROWS_WITH_AS(r.read_strings("/node/nodes/b/tau"), doctest::Contains("expected a string dataset"),
+                         input_error);
+}

@@ -45,6 +45,9 @@ class reader {
     explicit reader(const std::string& path);
     bool has(const std::string& dataset) const;
     bool has_attr(const std::string& object, const std::string& name) const;
+    bool is_group(const std::string& path) const;
+    // The names of a group's links, in name order (input_error when `group` is not a group).
+    std::vector<std::string> children(const std::string& group) const;
     // Dimensions of a dataset (input_error when it is missing or unreadable).
     std::vector<hsize_t> dims(const std::string& dataset) const;
     // True for a dataset of unsigned 8-bit integers (image pixels).
@@ -76,6 +79,8 @@ class reader {
     void read_slice(const std::string& dataset, hsize_t offset, std::span<T> out) const;
     // A string stored as a scalar (fixed- or variable-length) string dataset.
     std::string read_string(const std::string& dataset) const;
+    // Every string of a string dataset of any shape (fixed- or variable-length), in storage order.
+    std::vector<std::string> read_strings(const std::string& dataset) const;
     std::string read_string_attr(const std::string& object, const std::string& name) const;
     double read_double_attr(const std::string& object, const std::string& name) const;
     const std::string& path() const { return path_; }
@@ -113,6 +118,12 @@ class writer {
     void write(const std::string& dataset, const std::vector<T>& data, std::vector<hsize_t> dims = {});
     // A string as a scalar fixed-length string dataset: no size limit (attributes stop at 64 KB).
     void write_string(const std::string& dataset, const std::string& value);
+    // Strings as variable-length UTF-8 (h5py's string_dtype); a scalar dataset when `dims` is empty.
+    void write_strings(const std::string& dataset, const std::vector<std::string>& values,
+                       const std::vector<hsize_t>& dims);
+    // A scalar (rank 0) dataset: int64 or float64.
+    void write_scalar(const std::string& dataset, std::int64_t value);
+    void write_scalar(const std::string& dataset, double value);
     template <class T>
     appender<T> append_dataset(const std::string& dataset, hsize_t chunk) {
         return appender<T>(file_.get(), path_, dataset, chunk);
