@@ -27,6 +27,8 @@ options:
   --records LIST     records to evaluate (required)
   --data DIR         folder of the records (default ../shared/data/mitdb beside the source tree)
   --bits 8|0         8 (default): the integer spiking network; 0: the float ANN
+  --split intra      only the beats `ecg train --split intra` held out (same records, same --seed)
+  --seed S           seed of that split (default 1)
   --chip NAME        also run beats on a chip preset (spikekit chips) for energy and latency per beat
   --chip-beats N     beats run on the chip, evenly spread over the set (default 100)
   --threads N        beats classified in parallel (results identical for any N; default 1)
@@ -80,7 +82,7 @@ chip_figures run_chip(const snn_classifier& snn, const std::vector<beat>& beats,
 
 int evaluate_verb(const std::vector<std::string>& argv) {
     args a(argv, {"--json", "--quiet", "--help"},
-           {"--records", "--data", "--bits", "--chip", "--chip-beats", "--threads"});
+           {"--records", "--data", "--bits", "--chip", "--chip-beats", "--threads", "--split", "--seed"});
     if (a.flag("--help") || (!a.positional().empty() && a.positional()[0] == "-h")) {
         std::cout << evaluate_help;
         return ok;
@@ -98,7 +100,18 @@ int evaluate_verb(const std::vector<std::string>& argv) {
     const snn_classifier snn(m); // loads and checks the network before the records are read
     if (auto c = a.get("--chip")) chips::find_chip(*c); // an unknown preset is refused before the work
 
-    const auto beats = load_beats(records, m.features, m.classes, quiet);
+    auto beats = load_beats(records, m.features, m.classes, quiet);
+    const std::string split = a.get("--split").value_or("all");
+    if (split == "intra") { // the held-out 20 % of `ecg train --split intra` on the same records and seed
+        std::vector<std::size_t> train, test;
+        intra_split(beats.size(), static_cast<std::uint64_t>(a.integer("--seed", 1, 0, 1LL << 53)), 0.2,
+                    train, test);
+        std::vector<beat> held;
+        for (auto i : test) held.push_back(std::move(beats[i]));
+        beats = std::move(held);
+    } else if (split != "all") {
+        throw usage_error("--split expects intra or all, got '" + split + "'");
+    }
     std::vector<int> ann(beats.size()), spiking(beats.size(), -1);
     std::vector<snn_classifier::result> res(beats.size());
     for (std::size_t i = 0; i < beats.size(); ++i) ann[i] = ann_classify(m, beats[i]);

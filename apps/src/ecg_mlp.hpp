@@ -33,8 +33,8 @@ struct training_options {
     int epochs = 20;
     int batch = 64;
     double learning_rate = 2e-3;
-    double class_weight_power = 0.75; // class weight = (n_max / n_class)^power
-    double weight_decay = 1e-4;       // L2 term added to the gradient (as torch.optim.Adam's weight_decay)
+    double class_weight_power = 1.0; // class weight = (n_max / n_class)^power
+    double weight_decay = 1e-4;      // L2 term added to the gradient (as torch.optim.Adam's weight_decay)
     std::uint64_t seed = 1;
 };
 

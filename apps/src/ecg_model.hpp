@@ -4,8 +4,8 @@
 // MODEL/ holds
 //   ecg.json       the feature settings, the classes, the float ANN and a summary of its training;
 //   network.json   the integer spiking network (below), replaying one beat of training data.
-// The network is the ANN converted by threshold balancing (Rueckauer et al. 2017; the 99.9th percentile of
-// the hidden activations on training beats) and written with true 8-bit weights: input (spike counts) ->
+// The network is the ANN converted by threshold balancing (Rueckauer et al. 2017; the largest hidden
+// activation on training beats) and written with true 8-bit weights: input (spike counts) ->
 // bias neuron + `hidden` lif_int neurons (reset by subtraction, no leak, 16-bit membrane, one threshold for
 // the layer with every weight and bias in [-127, 127]) -> `output` lif_int neurons that never fire (32-bit
 // membrane, no reset), read by argmax. Not `spikekit convert --out-bits 8`: its weights are 8-bit mantissas

@@ -37,7 +37,7 @@ options:
   --data DIR         folder of the records (default ../shared/data/mitdb beside the source tree)
   --hidden N         hidden neurons (default 48)
   --epochs N         training epochs (default 20)
-  --class-weight P   class c weighs (beats of the largest class / beats of c)^P in the loss (default 0.75)
+  --class-weight P   class c weighs (beats of the largest class / beats of c)^P in the loss (default 1)
   --seed S           seed of the split, the initial weights and the minibatch order (default 1)
   --json             JSON on stdout: split, records, beats, test scores of the float ANN
   --quiet            no progress on stderr
@@ -160,7 +160,7 @@ int train_verb(const std::vector<std::string>& argv) {
                         {"test_beats", test_idx.size()},
                         {"test_ann", s.to_json(m.classes)}};
     m.training = j;
-    // Thresholds are balanced on every 16th training beat (percentile 99.9 of the hidden activations).
+    // Thresholds are balanced on every 16th training beat (the largest hidden activation).
     std::vector<beat> calibration;
     for (std::size_t k = 0; k < train_idx.size(); k += 16) calibration.push_back(beats[train_idx[k]]);
     save_model(m, calibration);
