@@ -106,15 +106,22 @@ network_description integer_network(const model& m, const std::vector<beat>& cal
     const int steps = m.features.steps;
     d.sim.duration_ms = static_cast<double>(steps + 3);
     d.sim.seed = 1;
-    population in{"input", static_cast<std::uint32_t>(m.ann.in), "spike_source", {}, {}, {}, {}};
+    const auto pop = [](std::string name, std::uint32_t size, std::string neuron) {
+        population p;
+        p.name = std::move(name);
+        p.size = size;
+        p.model = std::move(neuron);
+        return p;
+    };
+    population in = pop("input", static_cast<std::uint32_t>(m.ann.in), "spike_source");
     in.spike_times.assign(static_cast<std::size_t>(m.ann.in), {});
     for (std::size_t i = 0; i < calibration.front().counts.size(); ++i)
         in.spike_times[i] = spread_spikes(calibration.front().counts[i], steps);
-    population bias{"bias", 1, "spike_source", {}, {}, {}, {}};
+    population bias = pop("bias", 1, "spike_source");
     bias.spike_times = {spread_spikes(steps, steps)};
-    population hidden{"hidden", static_cast<std::uint32_t>(m.ann.hidden), "lif_int", {}, {}, {}, {}};
+    population hidden = pop("hidden", static_cast<std::uint32_t>(m.ann.hidden), "lif_int");
     hidden.params = {{"threshold", theta}, {"reset_mode", 1}, {"v_bits", 16}};
-    population out{"output", static_cast<std::uint32_t>(m.classes.count), "lif_int", {}, {}, {}, {}};
+    population out = pop("output", static_cast<std::uint32_t>(m.classes.count), "lif_int");
     out.params = {{"threshold", 2147483647.0}, {"reset_mode", 2}, {"v_bits", 32}};
     d.populations = {in, bias, hidden, out};
     add_layer(d, "input", "hidden", m.ann.w1, m.ann.b1, static_cast<std::size_t>(m.ann.in), theta / lambda);
