@@ -96,40 +96,6 @@ mlp mlp::from_json(const nlohmann::json& j, const std::string& file) {
     return m;
 }
 
-converters::graph mlp::to_graph() const {
-    using converters::layer;
-    converters::graph g;
-    g.file = "ecg ann";
-    layer input;
-    input.name = "input";
-    input.out = {in, 1, 1};
-    layer fc1;
-    fc1.name = "fc1";
-    fc1.onnx_op = "Gemm";
-    fc1.kind = converters::op::dense;
-    fc1.inputs = {0};
-    fc1.out = {hidden, 1, 1};
-    fc1.weight = w1;
-    fc1.bias = b1;
-    layer relu;
-    relu.name = "relu1";
-    relu.onnx_op = "Relu";
-    relu.kind = converters::op::relu;
-    relu.inputs = {1};
-    relu.out = fc1.out;
-    layer fc2;
-    fc2.name = "fc2";
-    fc2.onnx_op = "Gemm";
-    fc2.kind = converters::op::dense;
-    fc2.inputs = {2};
-    fc2.out = {out, 1, 1};
-    fc2.weight = w2;
-    fc2.bias = b2;
-    g.layers = {input, fc1, relu, fc2};
-    g.output = 3;
-    return g;
-}
-
 mlp train_mlp(const std::vector<float>& x, const std::vector<int>& y, int in, int classes,
               const training_options& o, const std::function<void(int, double)>& progress) {
     mlp m;

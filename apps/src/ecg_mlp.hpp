@@ -10,7 +10,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "spikekit/converters/graph.hpp"
 
 namespace spikekit::app::ecg {
 
@@ -24,8 +23,6 @@ struct mlp {
     int predict(const float* x) const;
     nlohmann::json to_json() const;
     static mlp from_json(const nlohmann::json& j, const std::string& file);
-    // The same network as a converter graph (input, dense, relu, dense).
-    converters::graph to_graph() const;
 };
 
 struct training_options {
