@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "ecg_verbs.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/events/ecg.hpp"
 #include "spikekit/events/wfdb.hpp"
@@ -17,6 +18,9 @@ namespace {
 
 constexpr const char* ecg_help = R"(usage: spikekit ecg info RECORD [--json] [--annotator EXT]
        spikekit ecg encode RECORD --out FILE.h5 [options]
+       spikekit ecg train --records LIST --out MODEL/ [options]      (spikekit ecg train --help)
+       spikekit ecg evaluate [MODEL/] --records LIST [options]      (spikekit ecg evaluate --help)
+       spikekit ecg monitor RECORD [--model MODEL/] [options]        (spikekit ecg monitor --help)
 
 RECORD is a WFDB record: "dir/100", "dir/100.hea" or "dir/100.dat" (header, signal file(s), and annotations
 in dir/100.atr when present). Signal formats 8, 16, 24, 32, 61, 80, 160, 212, 310, 311.
@@ -224,6 +228,12 @@ int encode(const args& a) {
 } // namespace
 
 int ecg_verb(const std::vector<std::string>& argv) {
+    if (!argv.empty()) { // the monitor's sub-verbs parse their own options
+        const std::vector<std::string> rest(argv.begin() + 1, argv.end());
+        if (argv[0] == "train") return ecg::train_verb(rest);
+        if (argv[0] == "evaluate") return ecg::evaluate_verb(rest);
+        if (argv[0] == "monitor") return ecg::monitor_verb(rest);
+    }
     args a(argv, {"--json", "--help", "--no-filter"},
            {"--out", "--threshold", "--refractory", "--band", "--leads", "--annotator"});
     if (a.flag("--help") || (!a.positional().empty() && a.positional()[0] == "help")) {
