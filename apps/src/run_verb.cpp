@@ -44,7 +44,9 @@ options:
                     the checkpoint; a CONFIG given too must describe the same network); the spikes and
                     traces written are bit-identical to those of an uninterrupted run
   --chip NAME|FILE  run on a chip model instead of the kernel (spikekit chips lists them): mapped as
-                    spikekit map does, run event by event; lif_int networks only; no HDF5 output yet
+                    spikekit map does, run event by event; lif_int networks only; plastic projections
+                    (stdp_int) learn on the chip's online cores; --out gets the recorded spikes and the
+                    learned weights as from the kernel
   --placement FILE  with --chip: the placement written by spikekit map --out
   --gals            with --chip: cores run free on their own clocks (late spikes slip one step)
   --step-period S   with --gals: step period in seconds (default: the chip's clock.time_step_s)
@@ -139,15 +141,18 @@ int run_verb(const std::vector<std::string>& argv) {
     events::resolve_replays(desc); // recordings replayed into spike_source populations
     if (a.get("--chip")) {
         if (resume || checkpoint) throw usage_error("--chip runs from the start, without checkpoints");
-        return run_on_chip_verb(a, desc);
+        return run_on_chip_verb(a, desc,
+                                a.flag("--no-output") ? std::nullopt : std::optional<std::string>(out));
     }
     const auto rules = learning::builtin_rules();
     simulation sim(desc, models, threads, &rules);
     if (resume) sim.restore_checkpoint(*resume);
     if (resume && sim.time_ms() > desc.sim.duration_ms) // on resume, the duration is an end time
-        throw input_error(*resume, "", "the checkpoint is at t = " + ms_text(sim.time_ms()) + " ms, after the end of this run at " +
-                                           ms_text(desc.sim.duration_ms) +
-                                           " ms (on --resume, --duration is the end time counted from t = 0, not the time to add)");
+        throw input_error(
+            *resume, "",
+            "the checkpoint is at t = " + ms_text(sim.time_ms()) + " ms, after the end of this run at " +
+                ms_text(desc.sim.duration_ms) +
+                " ms (on --resume, --duration is the end time counted from t = 0, not the time to add)");
     const double start = sim.time_ms(), to_run = std::max(0.0, desc.sim.duration_ms - start);
     if (checkpoint && (checkpoint_at < start || checkpoint_at > desc.sim.duration_ms))
         throw usage_error("--checkpoint-at expects a time between " + std::to_string(start) + " and " +
