@@ -69,19 +69,20 @@ network_description describe(const setup& s, const digit_set& d, const std::vect
     network_description net;
     net.name = learn ? "incremental_learn" : "incremental_test";
     net.sim = {1.0, static_cast<double>(d.size() * period), 3, s.threads};
-    population in{"in", static_cast<std::uint32_t>(mnist_pixels), "spike_source", {}, {}, {}, {}};
+    population in;
+    in.name = "in";
+    in.size = static_cast<std::uint32_t>(mnist_pixels);
+    in.model = "spike_source";
     in.spike_times = spike_trains(d, learn ? 11 : 12);
-    population exc{"exc",
-                   s.n,
-                   "lif_int",
-                   {{"threshold", learn ? threshold_learn : threshold_test},
-                    {"leak_mode", 2},
-                    {"leak_shift", 2},
-                    {"v_bits", 24},
-                    {"refractory", 2}},
-                   {},
-                   {},
-                   {}};
+    population exc;
+    exc.name = "exc";
+    exc.size = s.n;
+    exc.model = "lif_int";
+    exc.params = {{"threshold", learn ? threshold_learn : threshold_test},
+                  {"leak_mode", 2},
+                  {"leak_shift", 2},
+                  {"v_bits", 24},
+                  {"refractory", 2}};
     net.populations = {in, exc};
     projection ff;
     ff.name = "in->exc";
