@@ -6,7 +6,9 @@
 
 #include "spikekit/chips/network.hpp"
 #include "spikekit/core/network.hpp"
+#include "spikekit/core/plasticity.hpp"
 #include "spikekit/core/random.hpp"
+#include "spikekit/learning/int_stdp.hpp"
 #include "spikekit/neurons/int_lif.hpp"
 #include "spikekit/neurons/models.hpp"
 
@@ -46,12 +48,26 @@ inline value_spec random_ints(std::size_t n, std::int64_t lo, std::int64_t hi, s
     return v;
 }
 
-inline chips::chip_network for_chip(const network_description& d) {
+// `rules`: the plasticity rules of plastic projections (stdp_int runs on the online cores); nullptr for
+// static networks (static networks).
+inline chips::chip_network for_chip(const network_description& d, const rule_registry* rules = nullptr) {
     static const auto models = neurons::builtin_models();
-    return chips::lower_network(d, models, [](const population& p) -> std::optional<intlif::params> {
-        if (p.model != "lif_int") return std::nullopt;
-        return neurons::lower_int_lif(with_defaults(models.find("lif_int")->params(), p.params));
-    });
+    chips::rule_params_fn learn;
+    if (rules)
+        learn = [&d, rules](const plasticity_spec& spec,
+                            const std::string& where) -> std::optional<chips::lowered_rule> {
+            if (spec.rule != "stdp_int") return std::nullopt;
+            const auto p = validate_plasticity(*rules, spec, d.source_file, where);
+            return chips::lowered_rule{learning::lower_int_stdp(p, d.sim.dt_ms),
+                                       learning::int_stdp_decay_steps(p, d.sim.dt_ms)};
+        };
+    return chips::lower_network(
+        d, models,
+        [](const population& p) -> std::optional<intlif::params> {
+            if (p.model != "lif_int") return std::nullopt;
+            return neurons::lower_int_lif(with_defaults(models.find("lif_int")->params(), p.params));
+        },
+        learn);
 }
 
 } // namespace spikekit::bench

@@ -1,16 +1,20 @@
 // run --chip: the network mapped (or its --placement read) and run on the chip model.
 #include "chip_glue.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <numeric>
 #include <sstream>
 
 #include "spikekit/chips/heat_map.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/output.hpp"
 #include "spikekit/io/png.hpp"
+#include "spikekit/learning/int_stdp.hpp"
+#include "spikekit/learning/rules.hpp"
 #include "spikekit/neurons/int_lif.hpp"
 #include "spikekit/neurons/models.hpp"
 
@@ -18,11 +22,49 @@ namespace spikekit::app {
 
 chips::chip_network chip_network_of(const network_description& desc) {
     static const auto models = neurons::builtin_models();
-    return chips::lower_network(desc, models, [](const population& p) -> std::optional<intlif::params> {
-        if (p.model != "lif_int") return std::nullopt;
-        // lower_int_lif reads a complete parameter map: the description holds only the values given
-        return neurons::lower_int_lif(with_defaults(models.find("lif_int")->params(), p.params));
-    });
+    static const auto rules = learning::builtin_rules();
+    return chips::lower_network(
+        desc, models,
+        [](const population& p) -> std::optional<intlif::params> {
+            if (p.model != "lif_int") return std::nullopt;
+            // lower_int_lif reads a complete parameter map: the description holds only the values given
+            return neurons::lower_int_lif(with_defaults(models.find("lif_int")->params(), p.params));
+        },
+        [&](const plasticity_spec& spec, const std::string& where) -> std::optional<chips::lowered_rule> {
+            if (spec.rule != "stdp_int")
+                return std::nullopt; // the online cores' learning engine runs this one
+            const auto p = validate_plasticity(rules, spec, desc.source_file, where);
+            return chips::lowered_rule{learning::lower_int_stdp(p, desc.sim.dt_ms),
+                                       learning::int_stdp_decay_steps(p, desc.sim.dt_ms)};
+        });
+}
+
+std::vector<recorded_spikes> recorded_chip_spikes(const network_description& desc,
+                                                  const std::vector<chips::chip_spikes>& spikes) {
+    std::vector<recorded_spikes> out;
+    for (const auto& r : desc.spike_recorders) {
+        const auto it = std::find_if(spikes.begin(), spikes.end(), [&](const chips::chip_spikes& s) {
+            return s.population == r.population;
+        });
+        if (it == spikes.end()) continue; // a spike_source: its spikes are the host's input
+        std::vector<std::size_t> order(it->steps.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        // the kernel's order: by step, then by neuron
+        std::sort(order.begin(), order.end(), [&](auto a, auto b) {
+            return it->steps[a] != it->steps[b] ? it->steps[a] < it->steps[b]
+                                                : it->node_ids[a] < it->node_ids[b];
+        });
+        recorded_spikes rs;
+        rs.population = r.population;
+        for (const auto k : order)
+            if (r.neurons.all || std::find(r.neurons.ids.begin(), r.neurons.ids.end(), it->node_ids[k]) !=
+                                     r.neurons.ids.end()) {
+                rs.node_ids.push_back(it->node_ids[k]);
+                rs.steps.push_back(it->steps[k]);
+            }
+        out.push_back(std::move(rs));
+    }
+    return out;
 }
 
 nlohmann::json chip_report_json(const chips::chip_report& r) {
@@ -40,6 +82,7 @@ nlohmann::json chip_report_json(const chips::chip_report& r) {
                         {"multicast_copies", r.multicast_copies},
                         {"late_spikes", r.late_spikes},
                         {"neuron_updates", r.neuron_updates},
+                        {"weight_updates", r.weight_updates},
                         {"energy_by_kind_j", r.energy_by_kind},
                         {"unknown_costs", r.unknowns},
                         {"cores", nlohmann::json::array()}};
@@ -56,7 +99,7 @@ nlohmann::json chip_report_json(const chips::chip_report& r) {
     return j;
 }
 
-int run_on_chip_verb(const args& a, const network_description& desc) {
+int run_on_chip_verb(const args& a, const network_description& desc, const std::optional<std::string>& out) {
     const auto chip = chips::find_chip(*a.get("--chip"));
     const auto net = chip_network_of(desc);
     chips::placement pl;
@@ -78,6 +121,13 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
     const auto res = chips::run_on_chip(net, chip, pl, o);
     const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto& r = res.report;
+    if (out) { // where the kernel's run writes them: recorded spikes, learned weights, the config
+        const auto recorded = recorded_chip_spikes(desc, res.spikes);
+        const std::vector<recorded_trace> no_traces;
+        write_results_hdf5(*out,
+                           run_results{desc, desc.sim.dt_ms, static_cast<double>(r.steps) * desc.sim.dt_ms,
+                                       recorded, no_traces, res.weights});
+    }
     if (const auto png = a.get("--heatmap")) {
         const auto map = chips::heat_map(chip, r);
         io::write_png(*png, {map.width, map.height, map.rgb});
@@ -94,6 +144,7 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
                             {"seed", desc.sim.seed},
                             {"run_s", run_s},
                             {"synaptic_events", r.synaptic_events},
+                            {"output", out ? nlohmann::json(*out) : nlohmann::json(nullptr)},
                             {"populations", nlohmann::json::object()},
                             {"chip", chip_report_json(r)}};
         for (const auto& s : res.spikes) j["populations"][s.population] = {{"spikes", s.steps.size()}};
@@ -110,6 +161,11 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
     for (const auto& [k, e] : r.energy_by_kind)
         if (e > 0) std::printf("  %-16s %.4g J\n", k.c_str(), e);
     std::printf("latency    %.4g s per step (max %.4g s)\n", r.latency_mean_s, r.latency_max_s);
+    if (!res.weights.empty())
+        std::printf("learning   %llu weight updates on the online cores (%zu plastic projection%s)\n",
+                    static_cast<unsigned long long>(r.weight_updates), res.weights.size(),
+                    res.weights.size() == 1 ? "" : "s");
+    if (out) std::printf("output     %s\n", out->c_str());
     if (!r.unknowns.empty())
         std::printf("unknown    %zu costs the chip file marks unknown are counted as 0 (--json lists them)\n",
                     r.unknowns.size());

@@ -17,7 +17,13 @@ chips::chip_network chip_network_of(const network_description& desc);
 
 nlohmann::json chip_report_json(const chips::chip_report& r);
 
-// spikekit run CONFIG --chip NAME ...: the run verb hands over here once the description is loaded.
-int run_on_chip_verb(const args& a, const network_description& desc);
+// The chip run's spikes as the kernel records them: the description's spike recorders, sorted by step then
+// neuron.
+std::vector<recorded_spikes> recorded_chip_spikes(const network_description& desc,
+                                                  const std::vector<chips::chip_spikes>& spikes);
+
+// spikekit run CONFIG --chip NAME ...: the run verb hands over here once the description is loaded; `out` is
+// the HDF5 results file (none with --no-output).
+int run_on_chip_verb(const args& a, const network_description& desc, const std::optional<std::string>& out);
 
 } // namespace spikekit::app

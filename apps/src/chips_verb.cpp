@@ -166,6 +166,8 @@ int map_verb(const std::vector<std::string>& argv) {
         for (std::size_t i = 0; i < l.neurons_per_core.size() && i < 12; ++i)
             npc += (i ? "/" : "") + std::to_string(l.neurons_per_core[i]);
         if (l.neurons_per_core.size() > 12) npc += "/...";
+        if (const auto* t = chip.find_core_type(l.core_type); t && t->learning)
+            npc += "  (" + t->name + " cores, learning)";
         std::printf("  %-14s %8llu %5u %4ux %6u %6u  %s\n", l.population.c_str(),
                     static_cast<unsigned long long>(l.n_axon), l.weight_bits, 1u << l.lcn, l.cores,
                     l.routing_group, npc.c_str());

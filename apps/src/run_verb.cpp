@@ -48,7 +48,9 @@ options:
                     the checkpoint; a CONFIG given too must describe the same network); the spikes and
                     traces written are bit-identical to those of an uninterrupted run
   --chip NAME|FILE  run on a chip model instead of the kernel (spikekit chips lists them): mapped as
-                    spikekit map does, run event by event; lif_int networks only; no HDF5 output yet
+                    spikekit map does, run event by event; lif_int networks only; plastic projections
+                    (stdp_int) learn on the chip's online cores; --out gets the recorded spikes and the
+                    learned weights as from the kernel
   --placement FILE  with --chip: the placement written by spikekit map --out
   --gals            with --chip: cores run free on their own clocks (late spikes slip one step)
   --step-period S   with --gals: step period in seconds (default: the chip's clock.time_step_s)
@@ -149,7 +151,8 @@ int run_verb(const std::vector<std::string>& argv) {
     events::resolve_replays(desc); // recordings replayed into spike_source populations
     if (a.get("--chip")) {
         if (resume || checkpoint) throw usage_error("--chip runs from the start, without checkpoints");
-        return run_on_chip_verb(a, desc);
+        return run_on_chip_verb(a, desc,
+                                a.flag("--no-output") ? std::nullopt : std::optional<std::string>(out));
     }
     const auto rules = learning::builtin_rules();
     simulation sim(desc, models, threads, &rules);

@@ -119,7 +119,7 @@ noc_spec parse_noc(const cursor& c) {
 
 event_costs parse_costs(const cursor& c) {
     c.only_keys({"synaptic_op", "neuron_inactive", "neuron_active", "neuron_spiking", "spike_out",
-                 "message_out", "message_in", "multicast_copy", "source"});
+                 "message_out", "message_in", "multicast_copy", "weight_update", "source"});
     event_costs e;
     e.synaptic_op = c.number_or("synaptic_op");
     e.neuron_inactive = c.number_or("neuron_inactive");
@@ -129,6 +129,7 @@ event_costs parse_costs(const cursor& c) {
     e.message_out = c.number_or("message_out");
     e.message_in = c.number_or("message_in");
     e.multicast_copy = c.number_or("multicast_copy");
+    e.weight_update = c.number_or("weight_update");
     return e;
 }
 
@@ -185,6 +186,12 @@ const core_type* chip_spec::find_core_type(std::string_view n) const {
     return nullptr;
 }
 
+const core_type* chip_spec::learning_core_type() const {
+    for (const auto& t : core_types)
+        if (t.learning) return &t;
+    return nullptr;
+}
+
 std::vector<std::string> chip_spec::unknowns() const {
     std::vector<std::string> u;
     auto add = [&](const maybe& m, const std::string& what) {
@@ -200,6 +207,7 @@ std::vector<std::string> chip_spec::unknowns() const {
         add(c->message_out, k + "message_out");
         add(c->message_in, k + "message_in");
         add(c->multicast_copy, k + "multicast_copy");
+        if (learning_core_type()) add(c->weight_update, k + "weight_update");
     }
     for (std::size_t i = 0; i < noc.level_hop.size(); ++i) {
         add(noc.level_hop[i].latency_s, "noc.hops[" + std::to_string(i) + "].latency_s");

@@ -19,8 +19,10 @@ std::optional<unsigned> weight_width(std::int64_t lo, std::int64_t hi, const std
 }
 
 placement map_network(const chip_network& net, const chip_spec& chip, const map_options& opt) {
-    placement p = chip.noc.topology == noc_spec::kind::tree ? detail::map_tree(net, chip, opt)
-                                                            : detail::map_greedy(net, chip, opt);
+    placement p;
+    if (detail::learning_supported(net, chip, p))
+        p = chip.noc.topology == noc_spec::kind::tree ? detail::map_tree(net, chip, opt)
+                                                      : detail::map_greedy(net, chip, opt);
     p.chip = chip.name;
     if (p.fits) detail::compute_links(net, chip, detail::outgoing(net), p);
     return p;
@@ -49,6 +51,10 @@ std::vector<layer_input> gather_inputs(const chip_network& net) {
         for (auto w : pr.weight) {
             l.wlo = std::min<std::int64_t>(l.wlo, w);
             l.whi = std::max<std::int64_t>(l.whi, w);
+        }
+        if (pr.plastic) { // learning moves the weights anywhere in the rule's bounds
+            l.wlo = std::min<std::int64_t>(l.wlo, pr.plastic->prm.w_min);
+            l.whi = std::max<std::int64_t>(l.whi, pr.plastic->prm.w_max);
         }
         for (auto d : pr.delay_steps) l.max_delay = std::max(l.max_delay, d);
     }
@@ -103,19 +109,21 @@ const core_type& inference_core_type(const chip_spec& chip) {
     return chip.core_types.front();
 }
 
-out_synapses outgoing(const chip_network& net) {
+out_synapses outgoing(const chip_network& net, const learn_index_fn& learn_index) {
     out_synapses o;
     std::uint64_t total = 0;
     for (const auto& pr : net.projs) total += pr.source.size();
     o.target.resize(total);
     o.weight.resize(total);
     o.delay.resize(total);
+    if (learn_index) o.learn.resize(total);
     o.start = synapse_rows(
         net, [&](const chip_projection& pr, std::size_t i) { return net.pops[pr.src].gid0 + pr.source[i]; },
         [&](const chip_projection& pr, std::size_t i, std::uint64_t at) {
             o.target[at] = static_cast<std::uint32_t>(net.pops[pr.tgt].gid0 + pr.target[i]);
             o.weight[at] = pr.weight[i];
             o.delay[at] = pr.delay_steps[i];
+            if (learn_index) o.learn[at] = learn_index(static_cast<std::size_t>(&pr - net.projs.data()), i);
         });
     return o;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Pieces shared by the two mappers (map_paicore.cpp, map_greedy.cpp) and the run.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,16 @@ void refuse(placement& p, const std::string& population, const std::string& reso
 // The core type that holds inference layers (the first type without learning).
 const core_type& inference_core_type(const chip_spec& chip);
 
+// On-chip learning (map_online.cpp). A population that a plastic projection feeds is one core block on the
+// chip's online (learning) cores; false after recording the refusal in `p` when the chip has no online
+// cores, the mapper cannot place learning there, or the rule does not fit the learning engine.
+bool learning_supported(const chip_network& net, const chip_spec& chip, placement& p);
+bool learns(const chip_network& net, std::uint32_t pop); // a plastic projection targets `pop`
+// The online block of population `pop`: width, neurons per core, cores (lcn 0: online cores have no fan-in
+// extension); false after refusing.
+bool online_layer(const chip_network& net, const chip_spec& chip, const layer_input& in,
+                  const map_options& opt, layer_map& l, placement& p);
+
 placement map_tree(const chip_network& net, const chip_spec& chip, const map_options& opt);
 placement map_greedy(const chip_network& net, const chip_spec& chip, const map_options& opt);
 
@@ -52,8 +63,11 @@ struct out_synapses {
     std::vector<std::uint32_t> target; // global neuron
     std::vector<std::int32_t> weight;
     std::vector<std::uint32_t> delay;
+    std::vector<std::uint32_t> learn; // with a learn_index_fn: each synapse's learning index
 };
-out_synapses outgoing(const chip_network& net);
+// Learning index of synapse i of projection `proj` (UINT32_MAX: static), from the run's learning engine.
+using learn_index_fn = std::function<std::uint32_t(std::size_t proj, std::size_t i)>;
+out_synapses outgoing(const chip_network& net, const learn_index_fn& learn_index = {});
 
 // Core of every global neuron (UINT32_MAX for host inputs).
 std::vector<std::uint32_t> core_of_neurons(const chip_network& net, const placement& p);

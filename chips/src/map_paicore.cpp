@@ -43,6 +43,12 @@ placement map_tree(const chip_network& net, const chip_spec& chip, const map_opt
         l.pop = i;
         l.core_type = t.name;
         l.n_axon = inputs[i].n_axon;
+        if (learns(net, i)) { // online cores: their own capacity rule, no LCN
+            if (!online_layer(net, chip, inputs[i], opt, l, p)) return p;
+            layer_of[i] = p.layers.size();
+            p.layers.push_back(std::move(l));
+            continue;
+        }
         l.weight_bits =
             inputs[i].projs.empty() ? t.weight_bits.front() : choose_width(net, i, inputs[i], t, opt, p);
         if (!p.fits) return p;
@@ -66,7 +72,9 @@ placement map_tree(const chip_network& net, const chip_spec& chip, const map_opt
         p.layers.push_back(std::move(l));
     }
     // All successors of one source share the largest LCN among them (PAIBox Mapper.lcn_ex_adjustment);
-    // repeated until nothing changes, since a layer can follow several sources.
+    // repeated until nothing changes, since a layer can follow several sources. Online layers have no LCN.
+    for (auto& i : layer_of)
+        if (i != SIZE_MAX && p.layers[i].core_type != t.name) i = SIZE_MAX;
     for (bool changed = true; changed;) {
         changed = false;
         for (std::uint32_t s = 0; s < net.pops.size(); ++s) {
@@ -85,6 +93,11 @@ placement map_tree(const chip_network& net, const chip_spec& chip, const map_opt
         }
     }
     for (auto& l : p.layers) {
+        if (l.core_type != t.name) { // an online block, sized by online_layer
+            p.cores_required += l.cores;
+            p.cores_occupied += l.routing_group;
+            continue;
+        }
         const unsigned shift = l.lcn + static_cast<unsigned>(std::countr_zero(l.weight_bits));
         const std::uint32_t base =
             rule.type == capacity_rule::kind::paicore_lcn ? rule.neuron_base : t.max_neurons;
@@ -118,15 +131,23 @@ placement map_tree(const chip_network& net, const chip_spec& chip, const map_opt
         p.cores_occupied += l.routing_group;
     }
     // Place each routing group at the next aligned Morton index, skipping groups that would cover a core of
-    // another type (PAIBox keeps the online cores out of offline multicast ranges, CHANGELOG v1.2.2).
+    // another type (PAIBox keeps the online cores out of offline multicast ranges, CHANGELOG v1.2.2); online
+    // blocks go the same way over the online cores.
     const std::uint32_t total = chip.total_cores();
-    std::vector<std::uint8_t> usable(total, 1);
+    std::vector<std::uint8_t> usable_offline(total, 1), usable_online(total, 0);
     for (const auto& other : chip.core_types)
         if (&other != &t && other.region)
             for (std::uint32_t c = 0; c < total; ++c)
-                if (in_region(c, chip.grid_width, *other.region)) usable[c] = 0;
-    std::uint32_t next = 0;
+                if (in_region(c, chip.grid_width, *other.region)) {
+                    usable_offline[c] = 0;
+                    usable_online[c] = other.learning;
+                }
+    std::uint32_t next_offline = 0, next_online = 0;
     for (const auto& l : p.layers) {
+        const bool online = l.core_type != t.name;
+        const auto& usable = online ? usable_online : usable_offline;
+        auto& next = online ? next_online : next_offline;
+        const core_type& lt = online ? *chip.learning_core_type() : t;
         std::uint32_t at = (next + l.routing_group - 1) / l.routing_group * l.routing_group;
         auto clear = [&](std::uint32_t a) {
             for (std::uint32_t k = a; k < a + l.routing_group; ++k)
@@ -141,8 +162,8 @@ placement map_tree(const chip_network& net, const chip_spec& chip, const map_opt
             refuse(p, l.population, "cores", l.routing_group, std::max(0.0, left),
                    "needs a routing group of " + std::to_string(l.routing_group) + " cores (" +
                        std::to_string(l.cores) + " used), " + with_commas(std::max(0.0, left)) + " " +
-                       t.name + " cores left (" + with_commas(static_cast<double>(p.cores_occupied)) +
-                       " occupied in all, " + std::to_string(t.count) + " on the chip)");
+                       lt.name + " cores left (" + with_commas(static_cast<double>(p.cores_occupied)) +
+                       " occupied in all, " + std::to_string(lt.count) + " on the chip)");
             return p;
         }
         for (std::uint32_t c = 0, first = 0; c < l.cores; ++c) {

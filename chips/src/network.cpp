@@ -69,8 +69,10 @@ void set_weight(chip_projection& c, std::size_t i, double w) {
     c.weight[i] = static_cast<std::int32_t>(std::clamp(r, -2147483648.0, 2147483647.0));
 }
 
+// `learn`: a plastic projection's rule, whose weights are integers by construction: the initial weights are
+// rounded half away from zero and clamped to [w_min, w_max], as the kernel's stdp_int state takes them.
 chip_projection lower_projection(const network_description& d, std::size_t k, std::uint32_t src,
-                                 std::uint32_t tgt) {
+                                 std::uint32_t tgt, const intstdp::params* learn) {
     const auto& pr = d.projections[k];
     chip_projection c;
     c.name = pr.name.empty() ? pr.source + "->" + pr.target : pr.name;
@@ -117,14 +119,42 @@ chip_projection lower_projection(const network_description& d, std::size_t k, st
     c.target = std::move(s.target);
     c.delay_steps = std::move(s.delay_steps);
     c.weight.resize(s.weight.size());
-    for (std::size_t i = 0; i < s.weight.size(); ++i) set_weight(c, i, static_cast<double>(s.weight[i]));
+    for (std::size_t i = 0; i < s.weight.size(); ++i)
+        if (learn)
+            c.weight[i] = intstdp::clamp(static_cast<std::int32_t>(std::lround(s.weight[i])), *learn);
+        else
+            set_weight(c, i, static_cast<double>(s.weight[i]));
     return c;
+}
+
+// A plastic projection's rule lowered for the online cores' learning engine (nullopt, with the reason listed
+// as unsupported, for a rule the engine does not run).
+std::optional<chip_plasticity> lower_plasticity(const network_description& d, std::size_t k,
+                                                const rule_params_fn& rules, chip_network& net) {
+    const auto& pr = d.projections[k];
+    const std::string where = "projections[" + std::to_string(k) + "].plasticity";
+    const auto lowered = rules ? rules(*pr.plasticity, where) : std::nullopt;
+    if (!lowered) {
+        net.unsupported.push_back(where + ": projection '" + pr.name + "' learns with rule '" +
+                                  pr.plasticity->rule +
+                                  "'; chips learn with the integer rule stdp_int only (the online cores' "
+                                  "learning engine, spikekit/arith/int_stdp.hpp)");
+        return std::nullopt;
+    }
+    chip_plasticity pl;
+    pl.rule = pr.plasticity->rule;
+    pl.prm = lowered->prm;
+    pl.decay_steps = lowered->decay_steps;
+    pl.rng_key =
+        lowering::key_for(d.sim.seed, lowering::stream_kind::plasticity, static_cast<std::uint32_t>(k));
+    pl.kernel_name = pr.name;
+    return pl;
 }
 
 } // namespace
 
 chip_network lower_network(const network_description& d, const model_registry& models,
-                           const int_params_fn& int_params) {
+                           const int_params_fn& int_params, const rule_params_fn& rules) {
     chip_network net;
     net.name = d.name;
     net.file = d.source_file;
@@ -142,11 +172,12 @@ chip_network lower_network(const network_description& d, const model_registry& m
     };
     for (std::size_t k = 0; k < d.projections.size(); ++k) {
         const auto& pr = d.projections[k];
-        if (pr.plasticity)
-            net.unsupported.push_back(
-                "projections[" + std::to_string(k) + "].plasticity: projection '" + pr.name +
-                "' is plastic; on-chip learning is not modelled yet (a chip would run it frozen)");
-        net.projs.push_back(lower_projection(d, k, index(pr.source), index(pr.target)));
+        auto learn = pr.plasticity ? lower_plasticity(d, k, rules, net) : std::nullopt;
+        net.projs.push_back(
+            lower_projection(d, k, index(pr.source), index(pr.target), learn ? &learn->prm : nullptr));
+        net.projs.back().plastic = std::move(learn);
+        if (pr.plasticity && !net.projs.back().plastic)
+            net.projs.back().learning_refusal = net.unsupported.back();
     }
     for (std::size_t k = 0; k < d.inputs.size(); ++k) {
         const auto& in = d.inputs[k];

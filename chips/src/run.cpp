@@ -69,6 +69,7 @@ double engine::neuron_unit(std::uint32_t c, std::int64_t s, double start) {
             continue;
         }
         t += t_fire;
+        if (learn) t += learn->on_post(g, s) * or0(lat.weight_update); // the learning engine's post updates
         ++k.spiking;
         ++k.spikes;
         if (opt.record) {
@@ -185,6 +186,14 @@ double engine::synapse_units(std::int64_t s) {
             ++k.packets_in;
             k.syn += g.end - g.begin;
             end = std::max(end, done);
+            if (plastic(g)) { // into the online core's axon buffer; the weights are read when the step begins
+                if (opt.gals)
+                    for (std::uint32_t dd = 1; dd + 1 < ring_slots; ++dd)
+                        late_by_delay[dd] = done > core_start(g.core, s + dd);
+                rep.late_spikes += learn->receive(std::span(syn_learn).subspan(g.begin, g.end - g.begin), s,
+                                                  opt.gals ? late_by_delay.data() : nullptr);
+                continue;
+            }
             if (!opt.gals && g.delay) { // one delay: one row of the ring
                 std::int64_t* row = ring.data() + slot_base[g.delay];
                 for (auto i = g.begin; i < g.end; ++i) row[syn_target[i]] += syn_weight[i];
@@ -222,9 +231,14 @@ void engine::run() {
         refresh_currents(s);
         sent.clear();
         stream_end.clear();
+        const double t_learn = or0(chip.latency.weight_update);
+        if (learn)
+            learn->arrivals(s, ring.data() + static_cast<std::uint64_t>(s % ring_slots) * net.neurons());
         double step_end = now, first_start = INFINITY;
         for (auto c : used_cores) {
-            const double start = opt.gals ? core_start(c, s) : now;
+            // an online core first integrates its axon buffer, updating the weights it reads
+            const double start = (opt.gals ? core_start(c, s) : now) +
+                                 (learn ? static_cast<double>(learn->updates_now()[c]) * t_learn : 0.0);
             first_start = std::min(first_start, start);
             step_end = std::max(step_end, neuron_unit(c, s, start));
             stream_end.push_back(static_cast<std::uint32_t>(sent.size()));
@@ -233,6 +247,7 @@ void engine::run() {
         stream_end.push_back(static_cast<std::uint32_t>(sent.size()));
         network();
         step_end = std::max(step_end, synapse_units(s));
+        if (learn) step_end += static_cast<double>(learn->end_of_step(s)) * t_learn; // weight decay
         if (opt.gals) {
             rep.step_latency_s.push_back(step_end - (used_cores.empty() ? 0.0 : first_start));
         } else {
@@ -247,6 +262,7 @@ void engine::run() {
 void engine::finish() {
     const auto& e = chip.energy;
     per_core_counts total;
+    std::uint64_t total_updates = 0;
     for (auto c : used_cores) {
         const auto& k = counts[c];
         total.inactive += k.inactive;
@@ -256,7 +272,10 @@ void engine::finish() {
         total.packets_out += k.packets_out;
         total.packets_in += k.packets_in;
         total.syn += k.syn;
-        const double ej = static_cast<double>(k.inactive) * or0(e.neuron_inactive) +
+        const std::uint64_t updates = learn ? learn->updates_total()[c] : 0;
+        total_updates += updates;
+        const double ej = static_cast<double>(updates) * or0(e.weight_update) +
+                          static_cast<double>(k.inactive) * or0(e.neuron_inactive) +
                           static_cast<double>(k.active) * or0(e.neuron_active) +
                           static_cast<double>(k.spiking) * or0(e.neuron_spiking) +
                           static_cast<double>(k.spikes) * or0(e.spike_out) +
@@ -275,6 +294,10 @@ void engine::finish() {
     by["message_in"] = static_cast<double>(total.packets_in) * or0(e.message_in);
     by["synaptic_op"] = static_cast<double>(total.syn) * or0(e.synaptic_op);
     by["multicast_copy"] = static_cast<double>(rep.multicast_copies) * or0(e.multicast_copy);
+    if (learn) {
+        by["weight_update"] = static_cast<double>(total_updates) * or0(e.weight_update);
+        rep.weight_updates = total_updates;
+    }
     // Static power: every core whose clock runs (all, the used ones, or the used clusters) for the run's
     // time.
     double elapsed = 0;
@@ -325,7 +348,9 @@ chip_result run_on_chip(const chip_network& net, const chip_spec& chip, const pl
     e.build();
     e.run();
     e.finish();
-    return {std::move(e.rep), std::move(e.spikes)};
+    chip_result r{std::move(e.rep), std::move(e.spikes), {}};
+    if (e.learn) r.weights = e.learn->weights(net.dt_ms);
+    return r;
 }
 
 } // namespace spikekit::chips

@@ -28,6 +28,24 @@ void check_runnable(const chip_network& net, const placement& p) {
     if (!p.fits) throw input_error(net.file, "", "the network does not fit the chip: " + p.problem->message);
 }
 
+// A placement file may put a learning population anywhere: plastic synapses need an online core's engine.
+void check_online(const chip_network& net, const chip_spec& chip, const placement& p) {
+    const core_type* t = chip.learning_core_type();
+    for (const auto& b : p.blocks) {
+        if (!learns(net, b.pop)) continue;
+        const std::uint32_t x = b.core % chip.grid_width, y = b.core / chip.grid_width;
+        const bool online = t && t->region && x >= (*t->region)[0] && x < (*t->region)[0] + (*t->region)[2] &&
+                            y >= (*t->region)[1] && y < (*t->region)[1] + (*t->region)[3];
+        if (!online)
+            throw input_error(net.file, "",
+                              "population '" + net.pops[b.pop].name +
+                                  "' learns (a plastic projection targets it) "
+                                  "but the placement puts neurons of it on core (" +
+                                  std::to_string(x) + ", " + std::to_string(y) +
+                                  "), which has no learning engine; map it with spikekit map");
+    }
+}
+
 } // namespace
 
 engine::engine(const chip_network& n, const chip_spec& c, const placement& p, const run_options& o)
@@ -62,9 +80,17 @@ void engine::build() {
     }
     std::sort(current_changes.begin(), current_changes.end());
 
-    // Synapses of each source sorted by (packet key, destination core): the key is the target population on
-    // trees (one multicast packet per destination layer), nothing elsewhere.
-    auto out = outgoing(net);
+    if (std::any_of(net.projs.begin(), net.projs.end(),
+                    [](const auto& pr) { return pr.plastic.has_value(); })) {
+        check_online(net, chip, pl);
+        learn = std::make_unique<learn_engine>(net, core_of, chip.total_cores());
+    }
+    // Synapses of each source sorted by (packet key, plastic, destination core): the key is the target
+    // population on trees (one multicast packet per destination layer), nothing elsewhere; plastic synapses
+    // form their own groups (they wait in an online core's axon buffer).
+    auto out = outgoing(net, learn ? [&](std::size_t pr, std::size_t i) { return learn->index_of(pr, i); }
+                                   : learn_index_fn{});
+    if (learn) syn_learn.resize(out.target.size());
     const bool tree = chip.noc.multicast == noc_spec::multicast_kind::mask_hypercube;
     const bool one_packet = chip.noc.multicast == noc_spec::multicast_kind::key_mask_table;
     std::uint32_t max_delay = 1;
@@ -79,23 +105,26 @@ void engine::build() {
         std::iota(order.begin(), order.end(), b);
         auto key = [&](std::uint64_t k) {
             const auto t = out.target[k];
-            return (std::uint64_t{tree ? pop_of[t] : 0u} << 32) | core_of[t];
+            const std::uint64_t learns = learn && out.learn[k] != UINT32_MAX;
+            return (std::uint64_t{tree ? pop_of[t] : 0u} << 33) | learns << 32 | core_of[t];
         };
         std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) { return key(x) < key(y); });
         for (std::uint64_t k = 0; k < order.size(); ++k) {
             syn_target[b + k] = out.target[order[k]];
             syn_weight[b + k] = out.weight[order[k]];
             syn_delay[b + k] = out.delay[order[k]];
+            if (learn) syn_learn[b + k] = out.learn[order[k]];
             max_delay = std::max(max_delay, out.delay[order[k]]);
         }
         pkt_start[s] = pkts.size();
         for (std::uint64_t k = b; k < e;) {
-            const auto pkey = key(k) >> 32;
+            const auto pkey = key(k) >> 33;
             const auto first = static_cast<std::uint32_t>(groups.size());
-            while (k < e && (one_packet || (key(k) >> 32) == pkey)) {
-                const auto c = core_of[syn_target[k]];
+            while (k < e && (one_packet || (key(k) >> 33) == pkey)) {
+                const auto gkey = key(k);
                 const auto g0 = k;
-                while (k < e && core_of[syn_target[k]] == c && (one_packet || (key(k) >> 32) == pkey)) ++k;
+                while (k < e && key(k) == gkey) ++k; // one core, static or plastic
+                const auto c = core_of[syn_target[g0]];
                 groups.push_back({c, UINT32_MAX, 0, g0, k});
                 if (std::all_of(syn_delay.begin() + static_cast<std::ptrdiff_t>(g0),
                                 syn_delay.begin() + static_cast<std::ptrdiff_t>(k),

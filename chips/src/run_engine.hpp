@@ -1,8 +1,10 @@
 #pragma once
 // The chip run's state (run.cpp steps it, run_build.cpp builds it).
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "learn_engine.hpp"
 #include "map_detail.hpp"
 #include "noc.hpp"
 #include "spikekit/chips/run.hpp"
@@ -51,6 +53,9 @@ struct engine {
     // synapses by source, sorted by destination core; packets by source
     std::vector<std::uint32_t> syn_target, syn_delay;
     std::vector<std::int32_t> syn_weight;
+    // on-chip learning (plastic projections only): the engine and each synapse's learning index
+    std::unique_ptr<learn_engine> learn;
+    std::vector<std::uint32_t> syn_learn; // UINT32_MAX: static
     std::vector<std::uint64_t> pkt_start;
     std::vector<packet_def> pkts;
     std::vector<syn_group> groups;
@@ -103,6 +108,7 @@ struct engine {
     double synapse_units(std::int64_t step);
     void refresh_currents(std::int64_t step);
     double core_start(std::uint32_t core, std::int64_t step) const;
+    bool plastic(const syn_group& g) const { return learn && syn_learn[g.begin] != UINT32_MAX; }
 };
 
 } // namespace spikekit::chips::detail

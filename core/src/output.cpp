@@ -7,11 +7,17 @@
 namespace spikekit {
 
 void write_results_hdf5(const std::string& path, const simulation& sim) {
+    const auto weights = sim.plastic_weights();
+    write_results_hdf5(path, run_results{sim.description(), sim.dt_ms(), sim.time_ms(), sim.spikes(),
+                                         sim.traces(), weights});
+}
+
+void write_results_hdf5(const std::string& path, const run_results& res) {
     write_atomically(path, [&](const std::string& tmp) {
         io::h5::writer w(tmp);
-        const double dt = sim.dt_ms();
+        const double dt = res.dt_ms;
         w.group("/spikes");
-        for (const auto& r : sim.spikes()) {
+        for (const auto& r : res.spikes) {
             const std::string g = "/spikes/" + r.population;
             std::vector<double> ts(r.steps.size());
             for (std::size_t i = 0; i < ts.size(); ++i) ts[i] = static_cast<double>(r.steps[i] + 1) * dt;
@@ -21,7 +27,7 @@ void write_results_hdf5(const std::string& path, const simulation& sim) {
             w.attr(g, "sorting", "by_time");
             w.attr(g + "/timestamps", "units", "ms");
         }
-        for (const auto& t : sim.traces()) {
+        for (const auto& t : res.traces) {
             const std::string g = "/report/" + t.population + "/" + t.variable;
             const std::size_t n = t.node_ids.size();
             const std::size_t samples = n ? t.values.size() / n : 0;
@@ -39,7 +45,7 @@ void write_results_hdf5(const std::string& path, const simulation& sim) {
         // "targets_dataset":
         // "/weights/P/target"}, "weight": {"hdf5": {"file": F, "dataset": "/weights/P/weight"}} (same for
         // delay).
-        for (const auto& pw : sim.plastic_weights()) {
+        for (const auto& pw : res.weights) {
             const std::string g = "/weights/" + pw.projection;
             w.write(g + "/source", pw.source);
             w.write(g + "/target", pw.target);
@@ -50,10 +56,10 @@ void write_results_hdf5(const std::string& path, const simulation& sim) {
         w.group("/spikekit");
         w.attr("/spikekit", "version", "0.1.0");
         // A dataset, not an attribute: attributes stop at 64 KB, a converted network's config does not.
-        w.write_string("/spikekit/config", to_json(sim.description()));
+        w.write_string("/spikekit/config", to_json(res.description));
         w.attr("/spikekit", "dt", dt);
-        w.attr("/spikekit", "t_stop", sim.time_ms());
-        w.attr("/spikekit", "seed", static_cast<double>(sim.description().sim.seed));
+        w.attr("/spikekit", "t_stop", res.t_stop_ms);
+        w.attr("/spikekit", "seed", static_cast<double>(res.description.sim.seed));
         w.close();
     });
 }

@@ -101,7 +101,8 @@ class int_stdp_rule final : public plasticity_rule {
     std::string_view name() const override { return "stdp_int"; }
     std::string_view doc() const override {
         return "on-chip integer STDP (spikekit/arith/int_stdp.hpp): nearest-spike, window as a lookup table "
-               "over dt in steps, stochastic rounding, weights of 1-8 bits within [w_min, w_max], optional decay";
+               "over dt in steps, stochastic rounding, weights of 1-8 bits within [w_min, w_max], optional "
+               "decay";
     }
     std::span<const param_info> params() const override { return int_params; }
     std::string check(const param_map& p) const override {
@@ -121,9 +122,8 @@ class int_stdp_rule final : public plasticity_rule {
     }
     std::unique_ptr<plastic_state> lower(const param_map& p, const synapse_layout& layout,
                                          std::span<float> weights, const lower_args& a) const override {
-        const auto decay_steps =
-            std::max<std::int64_t>(1, std::llround(param(p, "decay_interval") / a.dt_ms));
-        return std::make_unique<int_stdp_state>(lower_int_stdp(p, a.dt_ms), layout, weights, a, decay_steps);
+        return std::make_unique<int_stdp_state>(lower_int_stdp(p, a.dt_ms), layout, weights, a,
+                                                int_stdp_decay_steps(p, a.dt_ms));
     }
 };
 
@@ -138,6 +138,10 @@ void add_int_stdp_rule(rule_registry& r) {
 namespace spikekit::learning {
 
 using detail::param;
+
+std::int64_t int_stdp_decay_steps(const param_map& p, double dt_ms) {
+    return std::max<std::int64_t>(1, std::llround(param(p, "decay_interval") / dt_ms));
+}
 
 intstdp::params lower_int_stdp(const param_map& p, double dt_ms) {
     intstdp::params q;

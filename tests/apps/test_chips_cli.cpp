@@ -1,6 +1,9 @@
 // spikekit chips / map / run --chip from the command line.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "../support/test_support.hpp"
@@ -98,4 +101,31 @@ TEST_CASE("spikekit run --chip: the chip object, a placement file, the refusal o
                     false);
     REQUIRE(r.exit_code == 0);
     CHECK(nlohmann::json::parse(r.out)["chip"]["mode"] == "gals");
+}
+
+TEST_CASE("spikekit run --chip paicore learns on the online cores and writes the kernel's results file") {
+    temp_dir dir("cli_chip_learn");
+    const auto cfg = source_path("examples/chips/online_stdp.json");
+    const auto on_chip = dir.file("chip.h5"), kernel = dir.file("kernel.h5");
+    auto r = run_command(bin + " run " + cfg + " --chip paicore --out " + on_chip + " --json", false);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["chip"]["weight_updates"].get<double>() > 1000);
+    CHECK(j["chip"]["energy_by_kind_j"].contains("weight_update"));
+    REQUIRE(run_command(bin + " run " + cfg + " --quiet --out " + kernel).exit_code == 0);
+    // the same spikes, learned weights (/weights/in->learner) and config: the same bytes
+    auto bytes = [](const std::string& f) {
+        std::ifstream in(f, std::ios::binary);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        return ss.str();
+    };
+    CHECK(bytes(on_chip).size() > 10000);
+    CHECK(bytes(on_chip) == bytes(kernel));
+    r = run_command(bin + " run " + cfg + " --chip loihi --no-output");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("chip 'loihi' has no online (learning) cores") != std::string::npos);
+    r = run_command(bin + " map " + cfg + " --chip paicore");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("(online cores, learning)") != std::string::npos);
 }

@@ -83,9 +83,11 @@ struct barrier_spec {
 };
 
 // Per-event costs, energy in joules and latency in seconds.
+// weight_update: one synapse's weight read, changed and written back by an online core's learning engine
+// (an STDP table lookup that changes it, or a decay step); counted only on chips with learning cores.
 struct event_costs {
     maybe synaptic_op, neuron_inactive, neuron_active, neuron_spiking, spike_out, message_out, message_in,
-        multicast_copy;
+        multicast_copy, weight_update;
 };
 
 struct static_power {
@@ -106,6 +108,7 @@ struct chip_spec {
 
     std::uint32_t total_cores() const;
     const core_type* find_core_type(std::string_view n) const;
+    const core_type* learning_core_type() const; // the first type with a learning engine, or nullptr
     // Names of the costs marked unknown (reports list them beside the energy and latency they leave out).
     std::vector<std::string> unknowns() const;
 };

@@ -9,7 +9,9 @@
 // step once every core is done, so spikes are delivered exactly as in the kernel (bit-identical for
 // lif_int). GALS mode: every core starts its steps on its own clock (period x (1 + skew), phase, jitter);
 // a packet whose synaptic work finishes after the target core began the step it was meant for slips one
-// step (late_spikes counts such packet deliveries).
+// step (late_spikes counts such packet deliveries). Plastic projections learn on the online cores with the
+// integer STDP of spikekit/arith/int_stdp.hpp (chips/src/learn_engine.hpp): in barrier mode the learned
+// weights are the kernel's, bit for bit; each weight update is counted (energy_by_kind "weight_update").
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -19,6 +21,7 @@
 #include "spikekit/chips/chip.hpp"
 #include "spikekit/chips/mapping.hpp"
 #include "spikekit/chips/network.hpp"
+#include "spikekit/core/simulation.hpp"
 
 namespace spikekit::chips {
 
@@ -44,6 +47,7 @@ struct chip_report {
     double latency_mean_s = 0, latency_max_s = 0;
     std::uint64_t spikes = 0, synaptic_events = 0, messages = 0, hops = 0, multicast_copies = 0,
                   late_spikes = 0, neuron_updates = 0;
+    std::uint64_t weight_updates = 0; // by the online cores' learning engines (STDP table hits, decay steps)
     std::map<std::string, double> energy_by_kind;
     std::vector<std::string> unknowns; // costs the chip file marks unknown (counted as 0)
     std::vector<core_report> cores;
@@ -61,6 +65,8 @@ struct chip_spikes {
 struct chip_result {
     chip_report report;
     std::vector<chip_spikes> spikes; // one per population placed on cores, in population order
+    // Plastic projections: the weights the online cores learned, as simulation::plastic_weights gives them.
+    std::vector<projection_weights> weights;
 };
 
 // input_error when the network cannot run there (a float model, a Poisson input, a placement that does not

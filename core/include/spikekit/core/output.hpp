@@ -22,6 +22,16 @@ namespace spikekit {
 
 void write_results_hdf5(const std::string& path, const simulation& sim);
 
+// The same file from a run's parts, whoever ran it (the kernel above; a chip model: spikekit run --chip).
+struct run_results {
+    const network_description& description;
+    double dt_ms = 0, t_stop_ms = 0;
+    const std::vector<recorded_spikes>& spikes;
+    const std::vector<recorded_trace>& traces;
+    const std::vector<projection_weights>& weights; // plastic projections' learned weights
+};
+void write_results_hdf5(const std::string& path, const run_results& r);
+
 // The config stored in an output file: the /spikekit/config dataset, or the `config` attribute of /spikekit
 // in files written before configs outgrew attributes (64 KB).
 std::string results_config(const std::string& path);

@@ -10,5 +10,7 @@ namespace spikekit::learning {
 // `p` complete and checked (validate_plasticity with rule "stdp_int"); the table is sampled on the grid of
 // dt_ms: entry k holds round(2^frac_bits * window((lut_first + k) dt_ms)), lut_first = -lut_len / 2.
 intstdp::params lower_int_stdp(const param_map& p, double dt_ms);
+// Steps between two weight-decay events: round(decay_interval / dt_ms), at least 1.
+std::int64_t int_stdp_decay_steps(const param_map& p, double dt_ms);
 
 } // namespace spikekit::learning
