@@ -15,8 +15,6 @@ namespace spikekit::app {
 // The description lowered for a chip (lif_int parameters through neurons::lower_int_lif).
 chips::chip_network chip_network_of(const network_description& desc);
 
-nlohmann::json chip_report_json(const chips::chip_report& r);
-
 // spikekit run CONFIG --chip NAME ...: the run verb hands over here once the description is loaded.
 int run_on_chip_verb(const args& a, const network_description& desc);
 

@@ -129,19 +129,6 @@ void progress_bar::finish() {
     if (shown_ && tty_) std::fprintf(stderr, "\n");
 }
 
-nlohmann::json params_json(std::span<const param_info> params) {
-    auto out = nlohmann::json::array();
-    for (const auto& p : params) {
-        nlohmann::json pj = {{"name", p.name}, {"unit", p.unit}, {"doc", p.doc}};
-        pj["default"] =
-            std::isfinite(p.default_value) ? nlohmann::json(p.default_value) : nlohmann::json(nullptr);
-        if (std::isfinite(p.min)) pj["min"] = p.min;
-        if (std::isfinite(p.max)) pj["max"] = p.max;
-        out.push_back(pj);
-    }
-    return out;
-}
-
 void print_params(std::span<const param_info> params) {
     std::printf("parameters:\n");
     for (const auto& p : params)
