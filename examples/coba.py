@@ -41,7 +41,11 @@ def main():
         offset += 400
         size = s["populations"][name]["size"]
         rates = np.bincount(ids, minlength=size) / (s["sim_ms"] * 1e-3)
-        ax_hist.hist(rates, bins=40, range=(0, 60), histtype="step", color=colour, label=name, density=True)
+        # a neuron's rate is a whole number of spikes over the run: bins 2 Hz wide, centred on even counts
+        width = 2.0 / (s["sim_ms"] * 1e-3)
+        bins = np.arange(-0.5 * width, rates.max() + width, width)
+        ax_hist.hist(rates, bins=bins, histtype="step", color=colour, label=name,
+                     weights=np.full(size, 1.0 / size))
     ax_raster.set(xlabel="time (ms)", ylabel="neuron (400 exc, 100 inh)", title="COBA raster")
     ax_raster.legend(loc="upper right", markerscale=10)
     ax_hist.set(xlabel="firing rate (Hz)", ylabel="fraction of neurons", title="rate distribution")
