@@ -40,8 +40,8 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
     }
     chips::run_options o;
     o.gals = a.flag("--gals");
-    if (a.get("--step-period")) o.step_period_s = a.number("--step-period", 0);
-    if (a.get("--jitter")) o.jitter_s = a.number("--jitter", 0);
+    if (a.get("--step-period")) o.step_period_s = a.quantity("--step-period", "s", 0);
+    if (a.get("--jitter")) o.jitter_s = a.quantity("--jitter", "s", 0);
     if (a.get("--skew-ppm")) o.skew_ppm = a.number("--skew-ppm", 0);
     const auto t0 = std::chrono::steady_clock::now();
     const auto res = chips::run_on_chip(net, chip, pl, o);

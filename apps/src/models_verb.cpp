@@ -25,7 +25,7 @@ int models_verb(const std::vector<std::string>& argv) {
     nlohmann::json all = nlohmann::json::object();
     for (const auto& n : names) {
         const neuron_model* m = reg.find(n);
-        if (!m) throw usage_error("unknown model '" + n + "'");
+        if (!m) throw usage_error(unknown_name("model", n, reg.names()));
         all[n] = model_json(*m);
         if (a.flag("--json")) continue;
         print_summary_or_doc(n, m->doc(), !a.positional().empty());

@@ -31,6 +31,7 @@ nlohmann::json run_summary(const simulation& sim, const run_facts& facts) {
         {"synaptic_events", sim.synaptic_events()},
         {"synapse_bytes", sim.synapse_bytes()},
         {"output", facts.output ? nlohmann::json(*facts.output) : nlohmann::json(nullptr)},
+        {"plot", facts.plot ? nlohmann::json(*facts.plot) : nlohmann::json(nullptr)},
         {"populations", nlohmann::json::object()}};
     for (const auto& p : stats)
         j["populations"][p.name] = {

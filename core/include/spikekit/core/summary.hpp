@@ -21,6 +21,7 @@ struct run_facts {
     std::optional<std::string> checkpoint; // checkpoint file written, if any
     double run_s = 0;                      // wall-clock seconds spent in simulation::run
     std::optional<std::string> output;     // HDF5 output written, if any
+    std::optional<std::string> plot;       // figure written (run --plot), if any
 };
 
 // Network, sizes, spike counts and rates (overall and per population), timing and seeds: the object
