@@ -186,8 +186,7 @@ int run_verb(const std::vector<std::string>& argv) {
         run_summary(sim, {start, checkpoint, run_s,
                           a.flag("--no-output") ? std::nullopt : std::optional<std::string>(out), plot});
     if (a.flag("--json")) {
-        std::cout << summary.dump(2) << "
-";
+        std::cout << summary.dump(2) << "\n";
         return ok;
     }
     const auto stats = sim.population_statistics();
@@ -195,11 +194,9 @@ int run_verb(const std::vector<std::string>& argv) {
                 with_commas(sim.neurons()).c_str(), with_commas(sim.synapses()).c_str(), stats.size());
     std::printf("simulated  %.1f ms", sim.time_ms() - start);
     if (start > 0) std::printf(" from the checkpoint at %.1f ms to %.1f ms", start, sim.time_ms());
-    std::printf(" (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s
-", sim.dt_ms(), run_s,
+    std::printf(" (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s\n", sim.dt_ms(), run_s,
                 sim.build_seconds(), sim.threads(), sim.threads() == 1 ? "" : "s");
-    std::printf("spikes     %s, mean rate %.2f Hz, %s synaptic events
-",
+    std::printf("spikes     %s, mean rate %.2f Hz, %s synaptic events\n",
                 with_commas(summary["spikes"].get<std::uint64_t>()).c_str(),
                 summary["mean_rate_hz"].get<double>(), with_commas(sim.synaptic_events()).c_str());
     for (const auto& p : stats)
