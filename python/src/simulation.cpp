@@ -131,7 +131,7 @@ class py_simulation {
 
     py::object summary(const std::optional<std::string>& checkpoint,
                        const std::optional<std::string>& output) const {
-        return to_python(run_summary(*sim_, {start_ms_, checkpoint, run_s_, output}));
+        return to_python(run_summary(*sim_, {start_ms_, checkpoint, run_s_, output, std::nullopt}));
     }
 
     simulation& sim() { return *sim_; }
