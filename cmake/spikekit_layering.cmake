@@ -12,7 +12,8 @@ set(SPIKEKIT_LAYERS
   "converters:arith,io,core,neurons,learning,converters"
   "chips:arith,io,core,neurons,learning,chips"
   "runtime:arith,runtime"
-  "exporter:arith,core,neurons,learning,runtime,exporter")
+  "exporter:arith,core,neurons,learning,runtime,exporter"
+  "python:arith,io,core,neurons,learning,events,converters,chips,runtime,exporter")
 
 function(spikekit_check_layering root)
   set(problems "")

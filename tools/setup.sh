@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake make g++ pkg-config libeigen3-dev libtbb-dev libhdf5-dev nlohmann-json3-dev doctest-dev
           liblz4-dev clang libclang-rt-14-dev libonnx-dev libprotobuf-dev protobuf-compiler
-          gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm dataset-fashion-mnist)
+          gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm dataset-fashion-mnist
+          python3-dev pybind11-dev python3-numpy python3-pytest python3-matplotlib python3-pynn)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -67,38 +67,6 @@ std::vector<recorded_spikes> recorded_chip_spikes(const network_description& des
     return out;
 }
 
-nlohmann::json chip_report_json(const chips::chip_report& r) {
-    nlohmann::json j = {{"preset", r.preset},
-                        {"mode", r.gals ? "gals" : "barrier"},
-                        {"cores_used", r.cores_used},
-                        {"steps", r.steps},
-                        {"energy_j", r.energy_j},
-                        {"energy_per_step_j", r.energy_per_step_j},
-                        {"latency_per_step_s", {{"mean", r.latency_mean_s}, {"max", r.latency_max_s}}},
-                        {"spikes", r.spikes},
-                        {"synaptic_events", r.synaptic_events},
-                        {"messages", r.messages},
-                        {"hops", r.hops},
-                        {"multicast_copies", r.multicast_copies},
-                        {"late_spikes", r.late_spikes},
-                        {"neuron_updates", r.neuron_updates},
-                        {"weight_updates", r.weight_updates},
-                        {"energy_by_kind_j", r.energy_by_kind},
-                        {"unknown_costs", r.unknowns},
-                        {"cores", nlohmann::json::array()}};
-    for (const auto& c : r.cores)
-        j["cores"].push_back({{"core", c.core},
-                              {"neurons", c.neurons},
-                              {"spikes", c.spikes},
-                              {"packets_out", c.packets_out},
-                              {"packets_in", c.packets_in},
-                              {"synaptic_events", c.synaptic_events},
-                              {"busy_s", c.busy_s},
-                              {"energy_j", c.energy_j}});
-    for (const auto& [name, n] : r.links) j["links"][name] = n;
-    return j;
-}
-
 int run_on_chip_verb(const args& a, const network_description& desc, const std::optional<std::string>& out) {
     const auto chip = chips::find_chip(*a.get("--chip"));
     const auto net = chip_network_of(desc);
@@ -146,7 +114,7 @@ int run_on_chip_verb(const args& a, const network_description& desc, const std::
                             {"synaptic_events", r.synaptic_events},
                             {"output", out ? nlohmann::json(*out) : nlohmann::json(nullptr)},
                             {"populations", nlohmann::json::object()},
-                            {"chip", chip_report_json(r)}};
+                            {"chip", chips::report_json(r)}};
         for (const auto& s : res.spikes) j["populations"][s.population] = {{"spikes", s.steps.size()}};
         std::cout << j.dump(2) << "\n";
         return ok;

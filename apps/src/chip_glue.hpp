@@ -15,8 +15,6 @@ namespace spikekit::app {
 // The description lowered for a chip (lif_int parameters through neurons::lower_int_lif).
 chips::chip_network chip_network_of(const network_description& desc);
 
-nlohmann::json chip_report_json(const chips::chip_report& r);
-
 // The chip run's spikes as the kernel records them: the description's spike recorders, sorted by step then
 // neuron.
 std::vector<recorded_spikes> recorded_chip_spikes(const network_description& desc,

@@ -243,19 +243,6 @@ void progress_bar::finish() {
     if (shown_ && tty_) std::fprintf(stderr, "\n");
 }
 
-nlohmann::json params_json(std::span<const param_info> params) {
-    auto out = nlohmann::json::array();
-    for (const auto& p : params) {
-        nlohmann::json pj = {{"name", p.name}, {"unit", p.unit}, {"doc", p.doc}};
-        pj["default"] =
-            std::isfinite(p.default_value) ? nlohmann::json(p.default_value) : nlohmann::json(nullptr);
-        if (std::isfinite(p.min)) pj["min"] = p.min;
-        if (std::isfinite(p.max)) pj["max"] = p.max;
-        out.push_back(pj);
-    }
-    return out;
-}
-
 // "[0, 2]", "> 0", ">= 0", "" for a parameter's allowed values.
 std::string range_text(const param_info& p) {
     char b[64];

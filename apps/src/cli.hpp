@@ -86,8 +86,8 @@ class progress_bar {
     std::chrono::steady_clock::time_point start_;
 };
 
-// Parameter tables (models, rules) as JSON and as text, and a one-line summary or the full doc of an entry.
-nlohmann::json params_json(std::span<const param_info> params);
+// Parameter tables (models, rules) as text (as JSON: spikekit/core/summary.hpp), and a one-line summary or
+// the full doc of an entry.
 void print_params(std::span<const param_info> params);
 void print_summary_or_doc(const std::string& name, std::string_view doc, bool full);
 

@@ -6,6 +6,7 @@
 
 #include "cli.hpp"
 #include "spikekit/core/error.hpp"
+#include "spikekit/core/summary.hpp"
 #include "spikekit/neurons/models.hpp"
 #include "verbs.hpp"
 
@@ -25,15 +26,7 @@ int models_verb(const std::vector<std::string>& argv) {
     for (const auto& n : names) {
         const neuron_model* m = reg.find(n);
         if (!m) throw usage_error(unknown_name("model", n, reg.names()));
-        nlohmann::json j = {{"doc", m->doc()},
-                            {"params", params_json(m->params())},
-                            {"state", nlohmann::json::array()},
-                            {"receptors", nlohmann::json::array()}};
-        for (const auto& s : m->state())
-            j["state"].push_back({{"name", s.name}, {"unit", s.unit}, {"doc", s.doc}});
-        for (const auto& r : m->receptors())
-            j["receptors"].push_back({{"name", r.name}, {"weight_unit", r.weight_unit}, {"doc", r.doc}});
-        all[n] = j;
+        all[n] = model_json(*m);
         if (a.flag("--json")) continue;
         print_summary_or_doc(n, m->doc(), !a.positional().empty());
         if (a.positional().empty()) continue;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "spikekit/core/summary.hpp"
 #include "spikekit/learning/rules.hpp"
 #include "verbs.hpp"
 
@@ -23,7 +24,7 @@ int rules_verb(const std::vector<std::string>& argv) {
     for (const auto& n : names) {
         const plasticity_rule* r = reg.find(n);
         if (!r) throw usage_error(unknown_name("rule", n, reg.names()));
-        all[n] = {{"doc", r->doc()}, {"params", params_json(r->params())}};
+        all[n] = rule_json(*r);
         if (a.flag("--json")) continue;
         print_summary_or_doc(n, r->doc(), !a.positional().empty());
         if (!a.positional().empty()) print_params(r->params());

@@ -17,6 +17,7 @@
 #include "spikekit/core/memory.hpp"
 #include "spikekit/core/output.hpp"
 #include "spikekit/core/simulation.hpp"
+#include "spikekit/core/summary.hpp"
 #include "spikekit/core/units.hpp"
 #include "spikekit/events/replay.hpp"
 #include "spikekit/learning/rules.hpp"
@@ -192,51 +193,28 @@ int run_verb(const std::vector<std::string>& argv) {
         plot_results(out, req, *plot);
     }
 
-    const auto stats = sim.population_statistics();
-    std::uint64_t total = 0;
-    for (const auto& p : stats) total += p.spikes;
-    const double sec = sim.time_ms() * 1e-3;
-    auto rate = [&](std::uint64_t spikes, std::uint64_t n) {
-        return sec > 0 && n > 0 ? static_cast<double>(spikes) / static_cast<double>(n) / sec : 0.0;
-    };
+    const nlohmann::json summary =
+        run_summary(sim, {start, checkpoint, run_s,
+                          a.flag("--no-output") ? std::nullopt : std::optional<std::string>(out), plot});
     if (a.flag("--json")) {
-        nlohmann::json j = {
-            {"network", desc.name},
-            {"neurons", sim.neurons()},
-            {"synapses", sim.synapses()},
-            {"spikes", total},
-            {"mean_rate_hz", rate(total, sim.neurons())},
-            {"sim_ms", sim.time_ms()},
-            {"resumed_at_ms", start},
-            {"checkpoint", checkpoint ? nlohmann::json(*checkpoint) : nlohmann::json(nullptr)},
-            {"dt_ms", sim.dt_ms()},
-            {"threads", sim.threads()},
-            {"seed", desc.sim.seed},
-            {"build_s", sim.build_seconds()},
-            {"run_s", run_s},
-            {"synaptic_events", sim.synaptic_events()},
-            {"synapse_bytes", sim.synapse_bytes()},
-            {"output", a.flag("--no-output") ? nlohmann::json(nullptr) : nlohmann::json(out)},
-            {"plot", plot ? nlohmann::json(*plot) : nlohmann::json(nullptr)},
-            {"populations", nlohmann::json::object()},
-            {"learned_weights", weights_json(learned)}};
-        for (const auto& p : stats)
-            j["populations"][p.name] = {
-                {"size", p.size}, {"spikes", p.spikes}, {"rate_hz", rate(p.spikes, p.size)}};
+        nlohmann::json j = summary;
+        j["learned_weights"] = weights_json(learned);
         std::cout << j.dump(2) << "\n";
         return ok;
     }
+    const auto stats = sim.population_statistics();
     std::printf("network    %s: %s neurons, %s synapses, %zu populations\n", desc.name.c_str(),
                 with_commas(sim.neurons()).c_str(), with_commas(sim.synapses()).c_str(), stats.size());
     std::printf("simulated  %.1f ms", sim.time_ms() - start);
     if (start > 0) std::printf(" from the checkpoint at %.1f ms to %.1f ms", start, sim.time_ms());
     std::printf(" (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s\n", sim.dt_ms(), run_s,
                 sim.build_seconds(), sim.threads(), sim.threads() == 1 ? "" : "s");
-    std::printf("spikes     %s, mean rate %.2f Hz, %s synaptic events\n", with_commas(total).c_str(),
-                rate(total, sim.neurons()), with_commas(sim.synaptic_events()).c_str());
+    std::printf("spikes     %s, mean rate %.2f Hz, %s synaptic events\n",
+                with_commas(summary["spikes"].get<std::uint64_t>()).c_str(),
+                summary["mean_rate_hz"].get<double>(), with_commas(sim.synaptic_events()).c_str());
     for (const auto& p : stats)
         std::printf("  %-12s %9s neurons %12s spikes %8.2f Hz\n", p.name.c_str(), with_commas(p.size).c_str(),
-                    with_commas(p.spikes).c_str(), rate(p.spikes, p.size));
+                    with_commas(p.spikes).c_str(), summary["populations"][p.name]["rate_hz"].get<double>());
     print_weights(learned);
     if (!a.flag("--no-output")) std::printf("output     %s\n", out.c_str());
     if (plot) std::printf("plot       %s\n", plot->c_str());

@@ -233,6 +233,15 @@ std::uint64_t simulation::neuron_updates(std::size_t population) const {
 const std::vector<recorded_spikes>& simulation::spikes() const {
     return p_->spikes;
 }
+std::vector<recorded_spikes> simulation::take_spikes() {
+    std::vector<recorded_spikes> out;
+    for (auto& r : p_->spikes) {
+        out.push_back({r.population, std::move(r.node_ids), std::move(r.steps)});
+        r.node_ids.clear();
+        r.steps.clear();
+    }
+    return out;
+}
 const std::vector<recorded_trace>& simulation::traces() const {
     return p_->traces;
 }

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "spikekit/chips/chip.hpp"
 #include "spikekit/chips/mapping.hpp"
 #include "spikekit/chips/network.hpp"
@@ -73,5 +75,9 @@ struct chip_result {
 // fit), naming the population or input and why.
 chip_result run_on_chip(const chip_network& net, const chip_spec& chip, const placement& p,
                         const run_options& opt);
+
+// The report as JSON (preset, mode, cores used, energy by kind, latency, traffic per core and link): the
+// "chip" object of `spikekit run --chip --json`.
+nlohmann::json report_json(const chip_report& r);
 
 } // namespace spikekit::chips

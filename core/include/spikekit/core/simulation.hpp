@@ -93,6 +93,10 @@ public:
     std::vector<population_stats> population_statistics() const;
     std::uint64_t neuron_updates(std::size_t population) const;
     const std::vector<recorded_spikes>& spikes() const;
+    // Hands the spikes recorded so far over without copying them (moved out; the Python module gives them to
+    // NumPy this way) and leaves every population's record empty; later steps record into it again. A
+    // checkpoint saved afterwards holds only the spikes recorded after the call.
+    std::vector<recorded_spikes> take_spikes();
     const std::vector<recorded_trace>& traces() const;
     const network_description& description() const;
     // Per-neuron rates (Hz) for the Poisson input named `input` from now on, one per neuron it drives (in
