@@ -95,6 +95,13 @@ int main(int argc, char** argv) {
     std::printf("loihi: %llu cores\n", static_cast<unsigned long long>(pl.cores_required));
     chips::run_options o;
     o.steps = steps;
+    if (argc > 2) o.link_buffer_depth = static_cast<std::uint32_t>(std::atoi(argv[2]));
+    // the build alone (grouping synapses into packets and routes): a run of 0 steps
+    chips::run_options o0 = o;
+    o0.steps = 0;
+    const std::clock_t cb = std::clock();
+    (void)chips::run_on_chip(net, chip, pl, o0);
+    const double build_cpu = static_cast<double>(std::clock() - cb) / CLOCKS_PER_SEC;
     const auto t0 = std::chrono::steady_clock::now();
     const std::clock_t c0 = std::clock();
     const auto res = chips::run_on_chip(net, chip, pl, o);
@@ -109,8 +116,14 @@ int main(int argc, char** argv) {
                 static_cast<double>(r.synaptic_events) / chip_cpu,
                 static_cast<unsigned long long>(r.synaptic_events), static_cast<unsigned long long>(r.spikes),
                 static_cast<unsigned long long>(r.messages), rss);
-    std::printf("           modelled: %.4g J per step, %.4g us per step\n", r.energy_per_step_j,
-                r.latency_mean_s * 1e6);
+    std::printf("           build %.3f s CPU; stepping alone %.0f steps/s, %.3g synaptic events/s\n",
+                build_cpu, static_cast<double>(steps) / (chip_cpu - build_cpu),
+                static_cast<double>(r.synaptic_events) / (chip_cpu - build_cpu));
+    std::printf(
+        "           modelled: %.4g J per step, %.4g us per step; link buffers %u: %llu stalls, longest "
+        "queue %u\n",
+        r.energy_per_step_j, r.latency_mean_s * 1e6, r.link_buffer_depth,
+        static_cast<unsigned long long>(r.stalls), r.max_queue);
     for (const auto& s : res.spikes)
         std::printf("           %-8s %llu spikes\n", s.population.c_str(),
                     static_cast<unsigned long long>(s.steps.size()));

@@ -52,7 +52,12 @@ nlohmann::json chip_report_json(const chips::chip_report& r) {
                               {"synaptic_events", c.synaptic_events},
                               {"busy_s", c.busy_s},
                               {"energy_j", c.energy_j}});
-    for (const auto& [name, n] : r.links) j["links"][name] = n;
+    j["link_buffer_depth"] = r.link_buffer_depth; // 0: unbounded
+    j["stalls"] = r.stalls;
+    j["max_queue"] = r.max_queue;
+    j["links"] = nlohmann::json::object();
+    for (const auto& l : r.links)
+        j["links"][l.name] = {{"packets", l.packets}, {"stalls", l.stalls}, {"max_queue", l.max_queue}};
     return j;
 }
 
@@ -115,6 +120,10 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
     for (const auto& [k, e] : r.energy_by_kind)
         if (e > 0) std::printf("  %-16s %.4g J\n", k.c_str(), e);
     std::printf("latency    %.4g s per step (max %.4g s)\n", r.latency_mean_s, r.latency_max_s);
+    if (r.link_buffer_depth)
+        std::printf("links      buffers of %u packets: %llu stalls (packets that waited for room), longest "
+                    "queue %u\n",
+                    r.link_buffer_depth, static_cast<unsigned long long>(r.stalls), r.max_queue);
     if (!r.unknowns.empty())
         std::printf("unknown    %zu costs the chip file marks unknown are counted as 0 (--json lists them)\n",
                     r.unknowns.size());
