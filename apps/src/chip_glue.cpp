@@ -10,7 +10,7 @@
 #include "spikekit/chips/heat_map.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/output.hpp"
-#include "spikekit/events/image.hpp"
+#include "spikekit/io/png.hpp"
 #include "spikekit/neurons/int_lif.hpp"
 #include "spikekit/neurons/models.hpp"
 
@@ -85,12 +85,7 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
     const auto& r = res.report;
     if (const auto png = a.get("--heatmap")) {
         const auto map = chips::heat_map(chip, r);
-        const auto bytes = events::encode_png({map.width, map.height, map.rgb});
-        write_atomically(*png, [&](const std::string& tmp) {
-            std::ofstream f(tmp, std::ios::binary);
-            f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-            if (!f.flush()) throw runtime_error(*png + ": write failed");
-        });
+        io::write_png(*png, {map.width, map.height, map.rgb});
     }
     std::uint64_t synapses = 0;
     for (const auto& p : net.projs) synapses += p.source.size();

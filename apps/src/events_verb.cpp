@@ -14,6 +14,7 @@
 #include "spikekit/events/transforms.hpp"
 #include "spikekit/events/writer.hpp"
 #include "spikekit/io/atomic_file.hpp"
+#include "spikekit/io/png.hpp"
 #include "verbs.hpp"
 
 namespace spikekit::app {
@@ -263,14 +264,13 @@ int render_verb(const args& a) {
     for_each_cut_chunk(r, c, !a.flag("--quiet"),
                        [&](std::span<dvs_event> ev) { bins.add(ev.begin(), ev.end()); });
     const auto img = events::render(bins);
+    if (ext == ".png") {
+        io::write_png(*out, img);
+        return ok;
+    }
     io::write_atomically(*out, [&](const std::string& tmp) {
         std::ofstream f(tmp, std::ios::binary);
-        if (ext == ".png") {
-            const auto png = events::encode_png(img);
-            f.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
-        } else {
-            f << events::encode_svg(img);
-        }
+        f << events::encode_svg(img);
         if (!f.flush()) throw runtime_error(*out + ": write failed");
     });
     return ok;
