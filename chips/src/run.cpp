@@ -327,6 +327,11 @@ void engine::finish() {
     rep.static_energy_j = static_cast<double>(powered) * or0(chip.statics.watts_per_core) * elapsed;
     by["static"] = rep.static_energy_j;
     for (const auto& [kind, j] : by) rep.energy_j += j;
+    for (std::uint32_t pi = 0; pi < net.pops.size(); ++pi)
+        if (!net.pops[pi].input) {
+            const auto g0 = static_cast<std::ptrdiff_t>(net.pops[pi].gid0);
+            spikes[spikes_of_pop[pi]].v_end.assign(v.begin() + g0, v.begin() + g0 + net.pops[pi].size);
+        }
     rep.preset = chip.name;
     rep.gals = opt.gals;
     rep.cores_used = static_cast<std::uint32_t>(used_cores.size());

@@ -53,7 +53,7 @@ void engine::build() {
         std::copy(pop.threshold.begin(), pop.threshold.end(),
                   threshold.begin() + static_cast<std::ptrdiff_t>(pop.gid0));
         spikes_of_pop[pi] = spikes.size();
-        spikes.push_back({pop.name, {}, {}});
+        spikes.push_back({pop.name, {}, {}, {}});
     }
     for (const auto& c : net.currents) {
         current_changes.push_back(c.start);

@@ -69,6 +69,7 @@ struct chip_spikes {
     std::string population;
     std::vector<std::uint32_t> node_ids;
     std::vector<std::int64_t> steps;
+    std::vector<std::int32_t> v_end; // every neuron's membrane after the last step
 };
 
 struct chip_result {
