@@ -154,10 +154,12 @@ int main(int argc, char** argv) {
         {"GALS T=L jitter 0.25T", true, 1.0, 0, 0, 0.25},
     };
     std::vector<std::size_t> barrier_class(samples);
-    std::printf("%-26s %9s %14s %12s %10s\n", "mode", "accuracy", "late/sample", "late share", "= barrier");
+    std::printf("%-26s %9s %14s %12s %10s %14s\n", "mode", "accuracy", "late/sample", "late share",
+                "= barrier", "uJ/inference");
     for (const auto& st : settings) {
         std::size_t correct = 0, agree = 0;
         std::uint64_t late = 0, deliveries = 0;
+        double energy = 0;
         for (std::size_t s = 0; s < samples; ++s) {
             set_sample(s);
             chips::run_options r;
@@ -178,13 +180,15 @@ int main(int argc, char** argv) {
             correct += static_cast<int>(k) == ds.labels[s];
             agree += k == barrier_class[s];
             late += res.report.late_spikes;
+            energy += res.report.energy_j;
             for (const auto& c : res.report.cores) deliveries += c.packets_in;
         }
-        std::printf("%-26s %8.1f%% %14.1f %11.2f%% %9.1f%%\n", st.label.c_str(),
+        std::printf("%-26s %8.1f%% %14.1f %11.2f%% %9.1f%% %14.4g\n", st.label.c_str(),
                     100.0 * static_cast<double>(correct) / static_cast<double>(samples),
                     static_cast<double>(late) / static_cast<double>(samples),
                     deliveries ? 100.0 * static_cast<double>(late) / static_cast<double>(deliveries) : 0.0,
-                    100.0 * static_cast<double>(agree) / static_cast<double>(samples));
+                    100.0 * static_cast<double>(agree) / static_cast<double>(samples),
+                    energy * 1e6 / static_cast<double>(samples));
     }
     return 0;
 }

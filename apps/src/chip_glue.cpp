@@ -7,10 +7,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "spikekit/chips/heat_map.hpp"
+#include "spikekit/chips/figures.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/output.hpp"
-#include "spikekit/io/png.hpp"
 #include "spikekit/neurons/int_lif.hpp"
 #include "spikekit/neurons/models.hpp"
 
@@ -79,16 +78,20 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
     if (a.get("--step-period")) o.step_period_s = a.number("--step-period", 0);
     if (a.get("--jitter")) o.jitter_s = a.number("--jitter", 0);
     if (a.get("--skew-ppm")) o.skew_ppm = a.number("--skew-ppm", 0);
+    if (a.get("--link-buffer"))
+        o.link_buffer_depth = static_cast<std::uint32_t>(a.integer("--link-buffer", 0, 0, 1 << 30));
     const auto t0 = std::chrono::steady_clock::now();
     const auto res = chips::run_on_chip(net, chip, pl, o);
     const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto& r = res.report;
-    if (const auto png = a.get("--heatmap")) {
-        const auto map = chips::heat_map(chip, r);
-        io::write_png(*png, {map.width, map.height, map.rgb});
-    }
+    if (const auto file = a.get("--heatmap")) chips::chip_figure(chip, r, desc.name).write(*file);
+    if (const auto file = a.get("--latency-plot")) chips::latency_figure(r, desc.name).write(*file);
     std::uint64_t synapses = 0;
     for (const auto& p : net.projs) synapses += p.source.size();
+    // spikekit convert writes one sample's replay per network: the run is one inference
+    const bool one_inference = desc.description.rfind("converted from", 0) == 0;
+    double run_time_s = 0;
+    for (double l : r.step_latency_s) run_time_s += l;
     if (a.flag("--json")) {
         nlohmann::json j = {{"network", desc.name},
                             {"neurons", net.neurons()},
@@ -101,6 +104,10 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
                             {"synaptic_events", r.synaptic_events},
                             {"populations", nlohmann::json::object()},
                             {"chip", chip_report_json(r)}};
+        if (one_inference) {
+            j["chip"]["energy_per_inference_j"] = r.energy_j;
+            j["chip"]["latency_per_inference_s"] = run_time_s;
+        }
         for (const auto& s : res.spikes) j["populations"][s.population] = {{"spikes", s.steps.size()}};
         std::cout << j.dump(2) << "\n";
         return ok;
@@ -112,6 +119,10 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
                 static_cast<unsigned long long>(r.messages), static_cast<unsigned long long>(r.hops),
                 static_cast<unsigned long long>(r.late_spikes));
     std::printf("energy     %.4g J (%.4g J per step)\n", r.energy_j, r.energy_per_step_j);
+    if (one_inference)
+        std::printf("inference  %.4g J and %.4g s per inference (a network from spikekit convert replays one "
+                    "sample)\n",
+                    r.energy_j, run_time_s);
     for (const auto& [k, e] : r.energy_by_kind)
         if (e > 0) std::printf("  %-16s %.4g J\n", k.c_str(), e);
     std::printf("latency    %.4g s per step (max %.4g s)\n", r.latency_mean_s, r.latency_max_s);

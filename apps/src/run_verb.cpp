@@ -50,7 +50,10 @@ options:
   --step-period S   with --gals: step period in seconds (default: the chip's clock.time_step_s)
   --jitter S        with --gals: per-step start jitter in seconds (default: the chip's)
   --skew-ppm P      with --gals: per-core clock frequency spread (default: the chip's)
-  --heatmap FILE    with --chip: a PNG of the chip, cores coloured by load, mesh links by packets
+  --heatmap FILE    with --chip: a picture of the chip (.png or .svg): cores on its grid coloured by
+                    load, links by packets, with colour bars
+  --latency-plot FILE  with --chip: the latency of every time step (.png or .svg), mean and max marked
+  --link-buffer N   with --chip: packets a link buffers (0: unbounded; default: the chip's)
   --max-memory SIZE refuse, before building, a network whose estimated memory exceeds SIZE (such as 4GB,
                     512MiB; default: the memory available now)
   --json            print a JSON summary on stdout (with --chip: and a "chip" object)
@@ -92,7 +95,8 @@ double memory_limit(const args& a) {
 int run_verb(const std::vector<std::string>& argv) {
     args a(argv, {"--json", "--quiet", "--help", "--no-output", "--gals"},
            {"--out", "--threads", "--seed", "--duration", "--checkpoint", "--checkpoint-at", "--resume",
-            "--max-memory", "--chip", "--placement", "--step-period", "--jitter", "--skew-ppm", "--heatmap"});
+            "--max-memory", "--chip", "--placement", "--step-period", "--jitter", "--skew-ppm", "--heatmap",
+            "--latency-plot", "--link-buffer"});
     if (a.flag("--help")) {
         std::cout << run_help;
         return ok;
@@ -145,9 +149,11 @@ int run_verb(const std::vector<std::string>& argv) {
     simulation sim(desc, models, threads, &rules);
     if (resume) sim.restore_checkpoint(*resume);
     if (resume && sim.time_ms() > desc.sim.duration_ms) // on resume, the duration is an end time
-        throw input_error(*resume, "", "the checkpoint is at t = " + ms_text(sim.time_ms()) + " ms, after the end of this run at " +
-                                           ms_text(desc.sim.duration_ms) +
-                                           " ms (on --resume, --duration is the end time counted from t = 0, not the time to add)");
+        throw input_error(
+            *resume, "",
+            "the checkpoint is at t = " + ms_text(sim.time_ms()) + " ms, after the end of this run at " +
+                ms_text(desc.sim.duration_ms) +
+                " ms (on --resume, --duration is the end time counted from t = 0, not the time to add)");
     const double start = sim.time_ms(), to_run = std::max(0.0, desc.sim.duration_ms - start);
     if (checkpoint && (checkpoint_at < start || checkpoint_at > desc.sim.duration_ms))
         throw usage_error("--checkpoint-at expects a time between " + std::to_string(start) + " and " +
