@@ -1,8 +1,9 @@
 // Speed of the chip run (issue #13): a conv SNN of ~18,700 neurons and ~3.6 M synapses (32 x 32 input,
 // 4 conv layers, one dense layer, integer weights) on the loihi preset for 1,000 steps, one thread, against
 // the plain kernel on the same description. Prints steps/s, synaptic events/s and the peak memory (max RSS)
-// after the chip run (before the kernel runs). Target: >= 600 steps/s, <= 500 MB (SANA-FE: 56 steps/s, 4.5
-// GB).
+// after the chip run (before the kernel runs). Target: >= 600 steps/s, <= 500 MB (SANA-FE: 56 steps/s, 4.5 GB).
+//
+//   bench_chips_speed [STEPS [LINK_BUFFER [FOLDER]]]  (FOLDER: write chips_heatmap.png and chips_latency.png)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <ctime>
 
 #include "chips_nets.hpp"
+#include "spikekit/chips/figures.hpp"
 #include "spikekit/chips/mapping.hpp"
 #include "spikekit/chips/run.hpp"
 #include "spikekit/core/simulation.hpp"
@@ -105,6 +107,10 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     const std::clock_t c0 = std::clock();
     const auto res = chips::run_on_chip(net, chip, pl, o);
+    if (argc > 3) { // a folder: the chip's heat map and the per-step latency plot of this run
+        chips::chip_figure(chip, res.report, "conv SNN").write(std::string(argv[3]) + "/chips_heatmap.png");
+        chips::latency_figure(res.report, "conv SNN").write(std::string(argv[3]) + "/chips_latency.png");
+    }
     const double chip_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double chip_cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
     const double rss = max_rss_mb();

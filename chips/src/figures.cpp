@@ -66,9 +66,11 @@ io::figure chip_figure(const chip_spec& chip, const chip_report& r, const std::s
 
     auto& load = fig.add_panel();
     grid_axes(load, chip);
-    load.title = "core load: busy time / busiest core's (grey: unused)";
     double busiest = 0;
     for (const auto& c : r.cores) busiest = std::max(busiest, c.busy_s);
+    load.title = busiest > 0 ? (wide ? "core load: busy time / busiest core's (grey: unused)"
+                                     : "core load: busy / busiest (grey: unused)")
+                             : "cores used (the chip's latencies are unknown: no load)";
     for (std::uint32_t c = 0; c < w * h; ++c) {
         const double x = c % w, y = c / w;
         load.rect(x + 0.06, y + 0.06, x + 0.94, y + 0.94, unused);
@@ -87,7 +89,7 @@ io::figure chip_figure(const chip_spec& chip, const chip_report& r, const std::s
     const double top = most > 0 ? static_cast<double>(most) : 1.0;
     auto shade = [&](std::uint64_t n) { return io::colour_map(static_cast<double>(n) / top); };
     if (tree) {
-        links.title = "link traffic: each core's level-1 link, up + down packets";
+        links.title = "level-1 links: up + down packets";
         for (std::uint32_t c = 0; c < w * h; ++c) {
             const double x = c % w, y = c / w;
             const std::uint64_t n =
@@ -98,7 +100,7 @@ io::figure chip_figure(const chip_spec& chip, const chip_report& r, const std::s
         block_borders(load, w, h, side, side);
         block_borders(links, w, h, side, side);
     } else {
-        links.title = "link traffic (bars: links between tiles, tile fill: its crossbar)";
+        links.title = "links: E/W (upper bar: east), N/S (left bar: north), tile centre: crossbar";
         const auto& n = chip.noc;
         const std::uint32_t tiles = n.width * n.height, cpt = n.cores_per_tile;
         auto packets = [&](std::uint32_t link) {
@@ -107,25 +109,23 @@ io::figure chip_figure(const chip_spec& chip, const chip_report& r, const std::s
         for (std::uint32_t t = 0; t < tiles; ++t) {
             const double x0 = (t % n.width) * cpt, y0 = t / n.width;
             const auto local = packets(4 * tiles + t);
-            links.rect(x0 + 0.45, y0 + 0.25, x0 + cpt - 0.45, y0 + 0.75, local ? shade(local) : unused);
-            const double bar = 0.4;
-            // east (upper) and west (lower) halves of the border to the next tile in x; the torus wraps
-            const bool east_in = t % n.width + 1 < n.width;
+            links.rect(x0 + 0.6, y0 + 0.32, x0 + cpt - 0.6, y0 + 0.68, local ? shade(local) : unused);
+            // east (upper) and west (lower) links: horizontal bars across the border to the next tile in x
+            const bool east_in = t % n.width + 1 < n.width; // the last tile's east link wraps on a torus
             const double bx = x0 + cpt;
             if (auto e = packets(4 * t); e)
-                links.rect(bx - bar, y0 + 0.52, east_in ? bx + bar : bx, y0 + 0.8, shade(e));
+                links.rect(bx - 0.55, y0 + 0.54, east_in ? bx + 0.55 : bx, y0 + 0.72, shade(e));
             if (east_in)
                 if (auto wst = packets(4 * (t + 1) + 1); wst)
-                    links.rect(bx - bar, y0 + 0.2, bx + bar, y0 + 0.48, shade(wst));
-            // north (left) and south (right) halves of the border to the next row
+                    links.rect(bx - 0.55, y0 + 0.28, bx + 0.55, y0 + 0.46, shade(wst));
+            // north (left) and south (right) links: vertical bars across the border to the next row
             const bool north_in = t / n.width + 1 < n.height;
-            const double by = y0 + 1;
-            const double cx = x0 + cpt / 2.0;
+            const double by = y0 + 1, cx = x0 + cpt / 2.0;
             if (auto no = packets(4 * t + 2); no && north_in)
-                links.rect(cx - 1.2, by - bar / 2, cx - 0.1, by + bar / 2, shade(no));
+                links.rect(cx - 0.35, by - 0.3, cx - 0.08, by + 0.3, shade(no));
             if (north_in)
                 if (auto so = packets(4 * (t + n.width) + 3); so)
-                    links.rect(cx + 0.1, by - bar / 2, cx + 1.2, by + bar / 2, shade(so));
+                    links.rect(cx + 0.08, by - 0.3, cx + 0.35, by + 0.3, shade(so));
         }
         block_borders(load, w, h, cpt, 1);
     }
