@@ -75,8 +75,8 @@ int run_on_chip_verb(const args& a, const network_description& desc) {
     }
     chips::run_options o;
     o.gals = a.flag("--gals");
-    if (a.get("--step-period")) o.step_period_s = a.number("--step-period", 0);
-    if (a.get("--jitter")) o.jitter_s = a.number("--jitter", 0);
+    if (a.get("--step-period")) o.step_period_s = a.quantity("--step-period", "s", 0);
+    if (a.get("--jitter")) o.jitter_s = a.quantity("--jitter", "s", 0);
     if (a.get("--skew-ppm")) o.skew_ppm = a.number("--skew-ppm", 0);
     if (a.get("--link-buffer"))
         o.link_buffer_depth = static_cast<std::uint32_t>(a.integer("--link-buffer", 0, 0, 1 << 30));

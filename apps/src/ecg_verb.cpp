@@ -155,8 +155,8 @@ int info(const args& a) {
 
 events::encoding_params encoding_options(const args& a) {
     events::encoding_params p;
-    p.lc.threshold_mv = a.number("--threshold", p.lc.threshold_mv);
-    p.lc.refractory_ms = a.number("--refractory", p.lc.refractory_ms);
+    p.lc.threshold_mv = a.quantity("--threshold", "mV", p.lc.threshold_mv);
+    p.lc.refractory_ms = a.quantity("--refractory", "ms", p.lc.refractory_ms);
     if (p.lc.threshold_mv <= 0) throw usage_error("--threshold expects a level spacing > 0 mV");
     if (p.lc.refractory_ms < 0) throw usage_error("--refractory expects a time >= 0 ms");
     p.filter = !a.flag("--no-filter");

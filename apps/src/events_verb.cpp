@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "spikekit/core/error.hpp"
+#include "spikekit/core/units.hpp"
 #include "spikekit/events/image.hpp"
 #include "spikekit/events/reader.hpp"
 #include "spikekit/events/transforms.hpp"
@@ -36,34 +37,33 @@ spikekit HDF5 (.h5). The format is recognised from the header, else from the ext
       timed from the epoch (AEDAT 4) is rebased to its first event automatically and the offset kept in
       the header (`% time_offset_us N`), which spikekit's reader adds back. OUT must differ from IN.
   spikekit events render FILE --out IMAGE.png|IMAGE.svg [--from T] [--to T]
-      an accumulated frame: ON events white, OFF black on grey
+      an accumulated frame: ON events light, OFF events blue, on a dark background (the colours
+      of Prophesee's Metavision viewer)
 
 --input-format NAME reads FILE as nmnist, evt2, evt3, dat, aedat2, aedat31, aedat4 or hdf5 whatever its
 header or extension says (for files without a header, such as a .raw lacking its `% evt` line).
 --quiet turns off the progress bar shown on stderr for files that take more than a second.
 Times T of --from/--to are counted from the first event of the file, in microseconds, or with a unit:
-250ms, 1.5s, 300us. --from is inclusive, --to exclusive. --crop applies before --downsample.
+250ms, "1.5 s", 300us, 300µs. --from is inclusive, --to exclusive. --crop applies before --downsample.
 
 exit codes: 0 ok, 1 runtime failure, 2 bad input (file, option)
 )";
 
 constexpr std::size_t chunk_events = std::size_t{1} << 16;
 
-// "250ms", "1.5s", "300us", "42" (us) -> microseconds.
+// "250ms", "1.5 s", "300 µs", "42" (us) -> microseconds, through the one unit parser.
 std::int64_t parse_time_us(const std::string& opt, const std::string& v) {
-    std::size_t used = 0;
-    double x = 0;
+    double x = -1;
+    std::string why;
     try {
-        x = std::stod(v, &used);
-    } catch (const std::exception&) {
-        used = 0;
+        x = units::parse_quantity(v, "us");
+    } catch (const std::invalid_argument& e) {
+        why = std::string(": ") + e.what();
     }
-    const std::string unit = v.substr(used);
-    const double scale = unit.empty() || unit == "us" ? 1.0 : unit == "ms" ? 1e3 : unit == "s" ? 1e6 : -1.0;
-    if (used == 0 || scale < 0 || !(x >= 0) || x * scale > 9e18)
-        throw usage_error("option " + opt + " expects a time >= 0 such as 250ms, 1.5s or 300us, got '" + v +
-                          "'");
-    return static_cast<std::int64_t>(x * scale);
+    if (!(x >= 0) || x > 9e18)
+        throw usage_error("option " + opt + " expects a time >= 0 such as 250ms, 1.5 s or 300us, got '" + v +
+                          "'" + why);
+    return static_cast<std::int64_t>(x);
 }
 
 events::region parse_crop(const std::string& v) {
@@ -317,7 +317,7 @@ int events_verb(const std::vector<std::string>& argv) {
         only(a, sub, {"--quiet", "--out", "--crop", "--downsample", "--from", "--to", "--input-format"});
         return render_verb(a);
     }
-    throw usage_error("unknown events command '" + sub + "' (info, convert or render)");
+    throw usage_error(unknown_name("events command", sub, {"info", "convert", "render"}));
 }
 
 } // namespace spikekit::app

@@ -27,8 +27,11 @@ const std::vector<verb>& verbs() {
         {"import", "a NIR graph as a network description (network.json + weights.h5), or --info",
          import_verb},
         {"evaluate", "accuracy of a spiking network on labelled event-camera recordings", evaluate_verb},
-        {"chips", "list the neuromorphic chip presets, or describe one with the source of every number", chips_verb},
+        {"chips", "list the neuromorphic chip presets, or describe one with the source of every number",
+         chips_verb},
         {"map", "map a network onto a chip: cores, fan-in extension, routing groups, traffic", map_verb},
+        {"plot", "draw a run's output: spike raster, population rates, traces, weights (PNG or SVG)",
+         plot_verb},
     };
     return v;
 }
@@ -37,8 +40,40 @@ void usage(std::FILE* f) {
     std::fprintf(f, "usage: spikekit <verb> [options]   (spikekit <verb> --help for each)\n\n"
                     "spikekit simulates spiking neural networks from one network description.\n\nverbs:\n");
     for (const auto& v : verbs()) std::fprintf(f, "  %-10s %s\n", v.name.c_str(), v.summary.c_str());
-    std::fprintf(f, "\nexit codes: 0 ok, 1 runtime failure, 2 bad input\n");
+    std::fprintf(f, "\nspikekit help VERB (or spikekit VERB -h) describes a verb.\nexit codes: 0 ok, 1 "
+                    "runtime failure, 2 bad input\n");
 }
+
+const verb* find_verb(const std::string& name) {
+    for (const auto& v : verbs())
+        if (v.name == name) return &v;
+    return nullptr;
+}
+
+std::vector<std::string> verb_names() {
+    std::vector<std::string> names;
+    for (const auto& v : verbs()) names.push_back(v.name);
+    return names;
+}
+
+int run(const verb& v, const std::vector<std::string>& args) {
+    try {
+        return v.run(args);
+    } catch (const spikekit::input_error& e) {
+        std::fprintf(stderr, "spikekit %s: error: %s\n", v.name.c_str(), e.what());
+        return bad_input;
+    } catch (const usage_error& e) {
+        std::fprintf(stderr, "spikekit %s: error: %s\n", v.name.c_str(), e.what());
+        return bad_input;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "spikekit %s: error: out of memory\n", v.name.c_str());
+        return failure;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "spikekit %s: error: %s\n", v.name.c_str(), e.what());
+        return failure;
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -47,33 +82,23 @@ int main(int argc, char** argv) {
         usage(stderr);
         return bad_input;
     }
-    if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        usage(stdout);
-        return ok;
-    }
-    if (args[0] == "--version") {
+    if (args[0] == "--version" || args[0] == "-V") {
         std::printf("spikekit 0.1.0\n");
         return ok;
     }
-    for (const auto& v : verbs()) {
-        if (v.name != args[0]) continue;
-        try {
-            return v.run(std::vector<std::string>(args.begin() + 1, args.end()));
-        } catch (const spikekit::input_error& e) {
-            std::fprintf(stderr, "spikekit %s: error: %s\n", v.name.c_str(), e.what());
-            return bad_input;
-        } catch (const usage_error& e) {
-            std::fprintf(stderr, "spikekit %s: error: %s\n", v.name.c_str(), e.what());
-            return bad_input;
-        } catch (const std::bad_alloc&) {
-            std::fprintf(stderr, "spikekit %s: error: out of memory\n", v.name.c_str());
-            return failure;
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "spikekit %s: error: %s\n", v.name.c_str(), e.what());
-            return failure;
-        }
+    // `spikekit help VERB` is `spikekit VERB --help`.
+    const bool help = args[0] == "--help" || args[0] == "-h" || args[0] == "help";
+    if (help && args.size() < 2) {
+        usage(stdout);
+        return ok;
     }
-    std::fprintf(stderr, "spikekit: unknown verb '%s'\n\n", args[0].c_str());
-    usage(stderr);
-    return bad_input;
+    const std::string name = help ? args[1] : args[0];
+    const verb* v = find_verb(name);
+    if (!v) {
+        std::fprintf(stderr, "spikekit: %s\n(spikekit --help describes each verb)\n",
+                     unknown_name("verb", name, verb_names()).c_str());
+        return bad_input;
+    }
+    return run(*v, help ? std::vector<std::string>{"--help"}
+                        : std::vector<std::string>(args.begin() + 1, args.end()));
 }

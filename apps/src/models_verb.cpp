@@ -24,7 +24,7 @@ int models_verb(const std::vector<std::string>& argv) {
     nlohmann::json all = nlohmann::json::object();
     for (const auto& n : names) {
         const neuron_model* m = reg.find(n);
-        if (!m) throw usage_error("unknown model '" + n + "'");
+        if (!m) throw usage_error(unknown_name("model", n, reg.names()));
         nlohmann::json j = {{"doc", m->doc()},
                             {"params", params_json(m->params())},
                             {"state", nlohmann::json::array()},

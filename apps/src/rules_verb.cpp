@@ -22,7 +22,7 @@ int rules_verb(const std::vector<std::string>& argv) {
     nlohmann::json all = nlohmann::json::object();
     for (const auto& n : names) {
         const plasticity_rule* r = reg.find(n);
-        if (!r) throw usage_error("unknown rule '" + n + "'");
+        if (!r) throw usage_error(unknown_name("rule", n, reg.names()));
         all[n] = {{"doc", r->doc()}, {"params", params_json(r->params())}};
         if (a.flag("--json")) continue;
         print_summary_or_doc(n, r->doc(), !a.positional().empty());

@@ -10,6 +10,7 @@
 
 #include "chip_glue.hpp"
 #include "cli.hpp"
+#include "plot.hpp"
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/memory.hpp"
@@ -31,15 +32,17 @@ Simulate the network described in the JSON file CONFIG (format: docs/config.md) 
 spikes (SONATA layout) and state traces to HDF5.
 
 options:
-  --out FILE        output file (default: CONFIG's name with .h5, in the current directory)
+  -o, --out FILE    output file (default: CONFIG's name with .h5, in the current directory)
   --no-output       do not write an output file
-  --threads N       worker threads (default: the config's simulation.threads, else 1)
-  --seed S          random seed (overrides simulation.seed)
-  --duration MS     biological time to simulate in ms (overrides simulation.duration); with --resume, the
-                    end time of the whole run counted from t = 0 (not the time to add), at least the
-                    checkpoint's time
+  --plot FILE       also draw the output (spike raster and population rates) into FILE (.png or .svg);
+                    spikekit plot draws more (traces, weights, a time window)
+  -t, --threads N   worker threads (default: the config's simulation.threads, else 1)
+  -s, --seed S      random seed (overrides simulation.seed)
+  -d, --duration T  biological time to simulate (overrides simulation.duration): 500ms, "0.5 s", 20*ms,
+                    a bare number is in ms; with --resume, the end time of the whole run counted from
+                    t = 0 (not the time to add), at least the checkpoint's time
   --checkpoint FILE save the whole state of the run to FILE (HDF5): at --checkpoint-at, else at the end
-  --checkpoint-at MS  biological time at which to save the checkpoint (the run then continues)
+  --checkpoint-at T biological time at which to save the checkpoint (the run then continues)
   --resume FILE     continue the run saved in checkpoint FILE up to the duration (the config comes from
                     the checkpoint; a CONFIG given too must describe the same network); the spikes and
                     traces written are bit-identical to those of an uninterrupted run
@@ -56,9 +59,9 @@ options:
   --link-buffer N   with --chip: packets a link buffers (0: unbounded; default: the chip's)
   --max-memory SIZE refuse, before building, a network whose estimated memory exceeds SIZE (such as 4GB,
                     512MiB; default: the memory available now)
-  --json            print a JSON summary on stdout (with --chip: and a "chip" object)
-  --quiet           no progress on stderr
-  --help            this text
+  -j, --json        print a JSON summary on stdout (with --chip: and a "chip" object)
+  -q, --quiet       no progress on stderr
+  -h, --help        this text
 
 exit codes: 0 ok, 1 runtime failure, 2 bad input (config, option)
 )";
@@ -96,7 +99,7 @@ int run_verb(const std::vector<std::string>& argv) {
     args a(argv, {"--json", "--quiet", "--help", "--no-output", "--gals"},
            {"--out", "--threads", "--seed", "--duration", "--checkpoint", "--checkpoint-at", "--resume",
             "--max-memory", "--chip", "--placement", "--step-period", "--jitter", "--skew-ppm", "--heatmap",
-            "--latency-plot", "--link-buffer"});
+            "--plot", "--latency-plot", "--link-buffer"});
     if (a.flag("--help")) {
         std::cout << run_help;
         return ok;
@@ -116,7 +119,7 @@ int run_verb(const std::vector<std::string>& argv) {
     const std::string config = a.positional().empty() ? *resume : a.positional()[0];
     desc.sim.seed = static_cast<std::uint64_t>(
         a.integer("--seed", static_cast<long long>(desc.sim.seed), 0, (1LL << 53)));
-    desc.sim.duration_ms = a.number("--duration", desc.sim.duration_ms);
+    desc.sim.duration_ms = a.quantity("--duration", "ms", desc.sim.duration_ms);
     if (auto problem = duration_problem(desc.sim.duration_ms, desc.sim.dt_ms); !problem.empty())
         throw usage_error("--duration: " + problem);
     const auto threads = static_cast<unsigned>(a.integer("--threads", desc.sim.threads, 1, 1024));
@@ -124,13 +127,18 @@ int run_verb(const std::vector<std::string>& argv) {
         a.get("--out").value_or(std::filesystem::path(config).stem().string() +
                                 (resume && a.positional().empty() ? "-resumed.h5" : ".h5"));
     const auto checkpoint = a.get("--checkpoint");
-    const double checkpoint_at = a.number("--checkpoint-at", desc.sim.duration_ms);
+    const double checkpoint_at = a.quantity("--checkpoint-at", "ms", desc.sim.duration_ms);
     if (a.get("--checkpoint-at") && !checkpoint) throw usage_error("--checkpoint-at needs --checkpoint FILE");
     // Where the results go is checked before anything is built or run (a run that cannot save must not
     // start).
     std::vector<std::string> inputs = a.positional();
     if (resume) inputs.push_back(*resume);
     if (!a.flag("--no-output")) check_output_path("--out", out, inputs);
+    const auto plot = a.get("--plot");
+    if (plot) {
+        if (a.flag("--no-output")) throw usage_error("--plot draws the output file: drop --no-output");
+        check_figure_path("--plot", *plot, inputs);
+    }
     if (checkpoint) {
         check_output_path("--checkpoint", *checkpoint, inputs);
         if (!a.flag("--no-output") &&
@@ -141,6 +149,11 @@ int run_verb(const std::vector<std::string>& argv) {
     check_memory(desc, models, memory_limit(a),
                  a.get("--max-memory") ? "--max-memory " + *a.get("--max-memory") : "available memory");
     events::resolve_replays(desc); // recordings replayed into spike_source populations
+    for (const char* o : {"--heatmap", "--latency-plot"})
+        if (const auto f = a.get(o)) {
+            if (!a.get("--chip")) throw usage_error(std::string(o) + " draws a chip run: give --chip NAME");
+            check_figure_path(o, *f, inputs);
+        }
     if (a.get("--chip")) {
         if (resume || checkpoint) throw usage_error("--chip runs from the start, without checkpoints");
         return run_on_chip_verb(a, desc);
@@ -174,6 +187,7 @@ int run_verb(const std::vector<std::string>& argv) {
     const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     bar.finish();
     if (!a.flag("--no-output")) write_results_hdf5(out, sim);
+    if (plot) plot_results(out, {}, *plot);
 
     const auto stats = sim.population_statistics();
     std::uint64_t total = 0;
@@ -200,6 +214,7 @@ int run_verb(const std::vector<std::string>& argv) {
             {"synaptic_events", sim.synaptic_events()},
             {"synapse_bytes", sim.synapse_bytes()},
             {"output", a.flag("--no-output") ? nlohmann::json(nullptr) : nlohmann::json(out)},
+            {"plot", plot ? nlohmann::json(*plot) : nlohmann::json(nullptr)},
             {"populations", nlohmann::json::object()}};
         for (const auto& p : stats)
             j["populations"][p.name] = {
@@ -209,14 +224,17 @@ int run_verb(const std::vector<std::string>& argv) {
     }
     std::printf("network    %s: %s neurons, %s synapses, %zu populations\n", desc.name.c_str(),
                 with_commas(sim.neurons()).c_str(), with_commas(sim.synapses()).c_str(), stats.size());
-    std::printf("simulated  %.1f ms (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s\n", sim.time_ms(),
-                sim.dt_ms(), run_s, sim.build_seconds(), sim.threads(), sim.threads() == 1 ? "" : "s");
+    std::printf("simulated  %.1f ms", sim.time_ms() - start);
+    if (start > 0) std::printf(" from the checkpoint at %.1f ms to %.1f ms", start, sim.time_ms());
+    std::printf(" (dt %.3g ms) in %.3f s, build %.3f s, %u thread%s\n", sim.dt_ms(), run_s,
+                sim.build_seconds(), sim.threads(), sim.threads() == 1 ? "" : "s");
     std::printf("spikes     %s, mean rate %.2f Hz, %s synaptic events\n", with_commas(total).c_str(),
                 rate(total, sim.neurons()), with_commas(sim.synaptic_events()).c_str());
     for (const auto& p : stats)
         std::printf("  %-12s %9s neurons %12s spikes %8.2f Hz\n", p.name.c_str(), with_commas(p.size).c_str(),
                     with_commas(p.spikes).c_str(), rate(p.spikes, p.size));
     if (!a.flag("--no-output")) std::printf("output     %s\n", out.c_str());
+    if (plot) std::printf("plot       %s\n", plot->c_str());
     return ok;
 }
 

@@ -16,6 +16,7 @@ int import_verb(const std::vector<std::string>& args);
 int evaluate_verb(const std::vector<std::string>& args);
 int chips_verb(const std::vector<std::string>& args);
 int map_verb(const std::vector<std::string>& args);
+int plot_verb(const std::vector<std::string>& args);
 int export_verb(const std::vector<std::string>& args);
 // export --target mcu / nir (the arguments after the verb, --target included)
 int export_mcu(const std::vector<std::string>& args);

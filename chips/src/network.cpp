@@ -33,10 +33,27 @@ chip_population lower_population(const network_description& d, const model_regis
         }
         return c;
     }
-    c.prm = int_params(p);
+    // Per-neuron values drawn as the kernel draws them, each neuron's set checked (lowering::lower_params);
+    // the integer parameters from the complete set (neuron 0's values for those that vary).
+    const auto lp = lowering::lower_params(d, models, pi);
+    population complete;
+    complete.name = p.name;
+    complete.model = p.model;
+    complete.size = p.size;
+    complete.params = lp.all;
+    c.prm = int_params(complete);
     if (!c.prm) return c;
-    c.bias.assign(p.size, c.prm->bias);
-    c.threshold.assign(p.size, c.prm->threshold);
+    for (const auto& [k, v] : lp.per_neuron)
+        if (k != "bias" && k != "threshold")
+            throw input_error(d.source_file, "populations[" + std::to_string(pi) + "].params." + k,
+                              "varies from neuron to neuron; a chip's neuron memory holds only bias and "
+                              "threshold per neuron");
+    c.bias.resize(p.size);
+    c.threshold.resize(p.size);
+    for (std::uint32_t i = 0; i < p.size; ++i) {
+        c.bias[i] = static_cast<std::int32_t>(lp.at("bias", i));
+        c.threshold[i] = static_cast<std::int32_t>(lp.at("threshold", i));
+    }
     // the initial membrane as the kernel sets it (lif_int rounds and saturates what it is given)
     c.v0.assign(p.size, 0);
     const auto v0 = lowering::lower_initial(d, models, pi, "V_m");

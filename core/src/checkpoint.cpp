@@ -166,6 +166,28 @@ void swap_arrays(saved_arrays& saved, const group_state& st) {
     for (const auto& a : st.int_arrays()) a.data->swap(saved.ints[k++]);
 }
 
+// Parameters that vary per neuron are saved with the state (/populations/NAME/params/PARAM). They come from
+// the description (which must be the checkpoint's) and its seed, or from a data file it names: a resumed
+// run must see the values the state evolved under, so a checkpoint whose saved values differ from the
+// network's (the data file changed) is refused, naming the neuron. Checkpoints without them (made before
+// per-neuron parameters, or with none varying) load as before: the description then gives every value.
+void check_params(const io::h5::reader& r, const std::string& g, const lowered_pop& lp) {
+    const std::string prefix = g + "/params/";
+    for (const auto& ds : r.datasets()) {
+        if (!ds.starts_with(prefix)) continue;
+        const auto name = ds.substr(prefix.size());
+        if (!lp.params.all.count(name))
+            throw input_error(r.path(), ds, "model " + lp.desc->model + " has no parameter '" + name + "'");
+        const auto saved = r.read_doubles(ds);
+        expect_size(r, ds, saved, lp.size);
+        for (std::uint32_t i = 0; i < lp.size; ++i)
+            if (const double now = lp.params.at(name, i); !(saved[i] == now))
+                refuse(r, ds, i, number(saved[i]),
+                       "the network now gives neuron " + std::to_string(i) + " " + name + " = " +
+                           number(now) + " (the parameter data changed since the checkpoint was made)");
+    }
+}
+
 template <class Dst, class Src>
 void assign_from(std::vector<Dst>& dst, const std::vector<Src>& src) {
     dst.resize(src.size());
@@ -192,6 +214,7 @@ void simulation::save_checkpoint(const std::string& path) const {
             const auto g = pop_group(lp);
             w.write(g + "/spike_count", std::vector<std::uint64_t>{lp.spikes});
             write_arrays(w, g, *lp.group);
+            for (const auto& [name, v] : lp.params.per_neuron) w.write(g + "/params/" + name, v);
         }
         for (std::size_t k = 0; k < s.poisson.size(); ++k) // rates set through set_rates()
             if (!s.poisson[k].lambda.empty())
@@ -339,6 +362,7 @@ void simulation::restore_checkpoint(const std::string& path) {
         counts.push_back(static_cast<std::uint64_t>(
             one_in(r, g + "/spike_count", r.read_ints(g + "/spike_count"), 0, most)));
         pop_arrays.push_back(read_arrays(r, g, *lp.group));
+        check_params(r, g, lp);
     }
     std::vector<plastic_saved> plastic;
     for (std::size_t k = 0; k < s.plastic.size(); ++k)

@@ -153,6 +153,10 @@ struct parser {
                     v.fail("unknown parameter '" + it.key() + "' of model " + p.model +
                            " (parameters: " + join_names(m.params()) + ")");
                 }
+                if (it->is_object()) { // per neuron: values, hdf5 or a distribution (lower_params checks)
+                    p.per_neuron[it.key()] = value(v, info->unit);
+                    continue;
+                }
                 const double x = v.as_quantity(info->unit);
                 if (auto msg = check_range(*info, x); !msg.empty()) v.fail(msg);
                 p.params[it.key()] = x;

@@ -85,6 +85,7 @@ json connectivity_json(const connectivity& c) {
 json population_json(const population& p) {
     json j = {{"name", p.name}, {"size", p.size}, {"model", p.model}, {"params", json::object()}};
     for (const auto& [k, v] : p.params) j["params"][k] = v;
+    for (const auto& [k, v] : p.per_neuron) j["params"][k] = value_json(v);
     if (!p.initial.empty()) {
         j["initial"] = json::object();
         for (const auto& [k, v] : p.initial) j["initial"][k] = value_json(v);

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/model.hpp"
+#include "spikekit/io/h5.hpp"
 
 namespace spikekit::lowering {
 
@@ -91,6 +93,77 @@ std::vector<double> lower_initial(const network_description& d, const model_regi
                            pop.size, where);
     std::vector<double> out(pop.size);
     for (std::uint32_t i = 0; i < pop.size; ++i) out[i] = src(i);
+    return out;
+}
+
+namespace {
+std::string number(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
+
+// A per-neuron dataset is a 1-D numeric array (read_doubles flattens any shape and converts any number).
+void check_dataset(const network_description& d, const value_spec& s, const std::string& where) {
+    if (s.type != value_spec::kind::hdf5) return;
+    const io::h5::reader r(s.file);
+    const auto dims = r.dims(s.dataset);
+    const auto cls = r.element_of(s.dataset).cls;
+    std::string shape;
+    for (auto n : dims) shape += (shape.empty() ? "" : ", ") + std::to_string(n);
+    if (dims.size() != 1)
+        throw input_error(d.source_file, where,
+                          s.file + ":" + s.dataset + " has shape [" + shape +
+                              "], expected a 1-D dataset of one value per neuron");
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+        throw input_error(d.source_file, where, s.file + ":" + s.dataset + " is not numeric");
+}
+
+// "neuron 3 (V_th = -72, tau_m = 5)": the values of neuron i that vary.
+std::string neuron_values(const per_neuron_values& per, std::uint32_t i) {
+    std::string s;
+    for (const auto& [k, v] : per) s += (s.empty() ? "" : ", ") + k + " = " + number(v[i]);
+    return "neuron " + std::to_string(i) + " (" + s + ")";
+}
+} // namespace
+
+population_params lower_params(const network_description& d, const model_registry& models, std::size_t pi) {
+    const population& pop = d.populations.at(pi);
+    const neuron_model* model = models.find(pop.model);
+    const std::string base = "populations[" + std::to_string(pi) + "].params";
+    if (!model) throw input_error(d.source_file, base, "unknown neuron model '" + pop.model + "'");
+    population_params out;
+    out.all = with_defaults(model->params(), pop.params);
+    const auto table = model->params();
+    for (const auto& [name, spec] : pop.per_neuron) {
+        const std::string where = base + "." + name;
+        const param_info* info = find_param(table, name);
+        if (!info)
+            throw input_error(d.source_file, where, "unknown parameter '" + name + "' of model " + pop.model);
+        if (pop.params.count(name))
+            throw input_error(d.source_file, where, "given both as one value and per neuron");
+        check_dataset(d, spec, where);
+        const auto index = static_cast<std::size_t>(info - table.data());
+        const value_source src(
+            spec, key_for(d.sim.seed, stream_kind::parameter, static_cast<std::uint32_t>(pi * 64 + index)),
+            pop.size, where);
+        std::vector<double> v(pop.size);
+        for (std::uint32_t i = 0; i < pop.size; ++i) {
+            v[i] = src(i);
+            if (auto msg = check_range(*info, v[i]); !msg.empty())
+                throw input_error(d.source_file, where, "neuron " + std::to_string(i) + ": " + msg);
+        }
+        out.all[name] = v[0];
+        if (std::all_of(v.begin(), v.end(), [&](double x) { return x == v[0]; })) continue;
+        out.per_neuron.emplace(name, std::move(v));
+    }
+    if (out.per_neuron.empty()) return out; // the one set was checked with the description
+    param_map q = out.all;
+    for (std::uint32_t i = 0; i < pop.size; ++i) {
+        for (const auto& [k, v] : out.per_neuron) q.find(k)->second = v[i];
+        if (auto msg = model->check(q); !msg.empty())
+            throw input_error(d.source_file, base, neuron_values(out.per_neuron, i) + ": " + msg);
+    }
     return out;
 }
 

@@ -30,7 +30,8 @@ void simulation::impl::lower_populations(const model_registry& models) {
         lp.chan0 = chan;
         lp.receptors = static_cast<std::uint32_t>(lp.model->receptors().size());
         lp.channels = lp.model->shared_input() ? 1u : lp.receptors;
-        lp.group = lp.model->lower(with_defaults(lp.model->params(), p.params), p.size, dt, p.spike_times);
+        lp.params = lowering::lower_params(desc, models, pops.size());
+        lp.group = lp.model->lower(lp.params.all, lp.params.per_neuron, p.size, dt, p.spike_times);
         lp.rng_key = key_for(desc.sim.seed, stream_kind::source, static_cast<std::uint32_t>(pops.size()));
         if (std::uint64_t{gid} + p.size > UINT32_MAX)
             throw input_error(desc.source_file, "populations", "more than 2^32 neurons");

@@ -28,6 +28,7 @@ struct lowered_pop {
     const population* desc = nullptr;
     const neuron_model* model = nullptr;
     std::unique_ptr<neuron_group> group;
+    lowering::population_params params; // what the group was lowered from (checkpoints save per_neuron)
     std::uint32_t size = 0, gid0 = 0;
     std::uint64_t chan0 = 0;
     std::uint32_t receptors = 0, channels = 0; // channels < receptors when receptors share an input

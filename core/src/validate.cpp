@@ -59,8 +59,16 @@ struct checker {
                 if (!info) fail(w + ".params." + k, "unknown parameter '" + k + "' of model " + p.model);
                 if (auto msg = check_range(*info, v); !msg.empty()) fail(w + ".params." + k, msg);
             }
-            if (auto msg = m->check(with_defaults(m->params(), p.params)); !msg.empty())
-                fail(w + ".params", msg);
+            for (const auto& [k, v] : p.per_neuron) {
+                if (!find_param(m->params(), k))
+                    fail(w + ".params." + k, "unknown parameter '" + k + "' of model " + p.model);
+                if (p.params.count(k)) fail(w + ".params." + k, "given both as one value and per neuron");
+                per_item(w + ".params." + k, v, p.size, "neuron");
+            }
+            // With values per neuron, each neuron's set is checked when they are drawn (lower_params).
+            if (p.per_neuron.empty())
+                if (auto msg = m->check(with_defaults(m->params(), p.params)); !msg.empty())
+                    fail(w + ".params", msg);
             for (const auto& [k, v] : p.initial) {
                 if (m->state_index(k) < 0) fail(w + ".initial." + k, "unknown state variable '" + k + "'");
                 per_item(w + ".initial." + k, v, p.size, "neuron");

@@ -49,12 +49,18 @@ std::int32_t initial_value(double x, const intlif::params& p) {
 mcu_population lower_population(const network_description& d, std::size_t k, const model_registry& models,
                                 std::uint32_t first) {
     const population& p = d.populations[k];
-    const neuron_model* model = models.find(p.model);
     mcu_population out;
     out.name = p.name;
     out.first = first;
     out.size = p.size;
-    out.params = neurons::lower_int_lif(with_defaults(model->params(), p.params));
+    // Each neuron's bias and threshold as the kernel draws them; stored per neuron only when they vary.
+    auto lif = neurons::lower_int_lif(d, models, k);
+    out.params = lif.shared;
+    if (std::any_of(lif.bias.begin(), lif.bias.end(), [&](auto b) { return b != lif.bias[0]; }))
+        out.bias = std::move(lif.bias);
+    if (std::any_of(lif.threshold.begin(), lif.threshold.end(),
+                    [&](auto t) { return t != lif.threshold[0]; }))
+        out.threshold = std::move(lif.threshold);
     for (const auto& entry : p.initial)
         if (entry.first != "V_m")
             throw input_error(d.source_file, pop_where(k, p) + ".initial." + entry.first,
@@ -156,7 +162,7 @@ std::uint64_t mcu_model::state_bytes() const {
 
 std::uint64_t mcu_model::model_bytes() const {
     std::uint64_t b = 0;
-    for (const auto& p : pops) b += 4ull * p.v_init.size() + 64;
+    for (const auto& p : pops) b += 4ull * (p.v_init.size() + p.bias.size() + p.threshold.size()) + 64;
     for (const auto& p : projs)
         b += 2ull * p.weight.size() + 4ull * p.row_start.size() + 2ull * p.target.size() +
              2ull * p.delays.size() + 2ull * (p.out_row.size() + p.out_col.size()) + 48;

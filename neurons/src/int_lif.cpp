@@ -1,10 +1,12 @@
 // lif_int: the chip-style integer LIF of int_lif_arith.hpp inside the simulation kernel.
 // Inputs arrive as sums of whole-number weights; they are exact in the kernel's float ring buffer while
 // |sum| < 2^24 per neuron and step (e.g. 65 000 synapses of 8-bit weight), which the group checks.
+#include <algorithm>
 #include <cmath>
 
 #include "model_base.hpp"
 #include "spikekit/core/error.hpp"
+#include "spikekit/core/lowering.hpp"
 #include "spikekit/neurons/int_lif.hpp"
 #include "spikekit/neurons/models.hpp"
 
@@ -45,21 +47,39 @@ struct lif_int_group final : neuron_group {
         return why ? why : std::string{};
     }
 
-    lif_int_group(const param_map& p, std::uint32_t n, double, const std::vector<std::vector<double>>&)
+    // One parameter set (`prm_`); bias and threshold per neuron when they vary (the arithmetic's per-neuron
+    // step, as chips and the MCU runtime hold them); a whole set per neuron when another parameter varies.
+    lif_int_group(const param_reader& r, std::uint32_t n, double, const std::vector<std::vector<double>>&)
         : v_(n, 0), ref_(n, 0) {
-        prm_ = lower_int_lif(p);
+        prm_ = lower_int_lif(r.p);
+        const auto i32 = [](double x) { return static_cast<std::int32_t>(x); };
+        bias_ = derive(n, i32, r("bias"));
+        threshold_ = derive(n, i32, r("threshold"));
+        each_ = spread_if_any_varies(n, bias_, threshold_);
+        const bool other = std::any_of(r.per.begin(), r.per.end(), [](const auto& kv) {
+            return kv.first != "bias" && kv.first != "threshold";
+        });
+        if (other) {
+            param_map q = r.p;
+            sets_.resize(n);
+            for (std::uint32_t i = 0; i < n; ++i) {
+                for (const auto& [k, v] : r.per) q.find(k)->second = v[i];
+                sets_[i] = lower_int_lif(q);
+            }
+        }
         expose("V_m", v_);
         expose("ref", ref_);
     }
 
     std::string invalid_state(std::int64_t) const override {
         for (std::size_t i = 0; i < v_.size(); ++i) {
-            if (intlif::saturate(v_[i], prm_.v_bits) != v_[i])
+            const auto& q = set_of(i);
+            if (intlif::saturate(v_[i], q.v_bits) != v_[i])
                 return "V_m[" + std::to_string(i) + "] = " + std::to_string(v_[i]) + ": outside the " +
-                       std::to_string(prm_.v_bits) + "-bit membrane";
-            if (ref_[i] < 0 || ref_[i] > prm_.refractory)
+                       std::to_string(q.v_bits) + "-bit membrane";
+            if (ref_[i] < 0 || ref_[i] > q.refractory)
                 return "ref[" + std::to_string(i) + "] = " + std::to_string(ref_[i]) + ": outside [0, " +
-                       std::to_string(prm_.refractory) + "]";
+                       std::to_string(q.refractory) + "]";
         }
         return {};
     }
@@ -68,12 +88,35 @@ struct lif_int_group final : neuron_group {
         return static_cast<double>(v_[i]);
     }
     void set(std::size_t, std::uint32_t i, double x) override {
-        v_[i] = intlif::saturate(static_cast<std::int64_t>(std::llround(x)), prm_.v_bits);
+        v_[i] = intlif::saturate(static_cast<std::int64_t>(std::llround(x)), set_of(i).v_bits);
     }
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
               std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
+        if (!sets_.empty())
+            step_with(a, begin, end, spikes,
+                      [&](std::uint32_t i, std::int32_t& v, std::uint16_t& r, std::int32_t x) {
+                          return intlif::step(v, r, x, sets_[i]);
+                      });
+        else if (each_)
+            step_with(a, begin, end, spikes,
+                      [&](std::uint32_t i, std::int32_t& v, std::uint16_t& r, std::int32_t x) {
+                          return intlif::step(v, r, x, prm_, bias_.each[i], threshold_.each[i]);
+                      });
+        else
+            step_with(a, begin, end, spikes,
+                      [&](std::uint32_t, std::int32_t& v, std::uint16_t& r, std::int32_t x) {
+                          return intlif::step(v, r, x, prm_);
+                      });
+    }
+
+  private:
+    const intlif::params& set_of(std::size_t i) const { return sets_.empty() ? prm_ : sets_[i]; }
+
+    template <class Step>
+    void step_with(const step_args& a, std::uint32_t begin, std::uint32_t end,
+                   std::vector<std::uint32_t>& spikes, Step&& one) {
         for (std::uint32_t i = begin; i < end; ++i) {
             const double x = static_cast<double>(a.input[0][i]) + static_cast<double>(a.input[1][i]) +
                              (a.i_ext ? a.i_ext[i] : 0.0);
@@ -84,14 +127,16 @@ struct lif_int_group final : neuron_group {
                                     "(float accumulation would no longer be exact)");
             auto v = static_cast<std::int32_t>(v_[i]);
             auto r = static_cast<std::uint16_t>(ref_[i]);
-            if (intlif::step(v, r, static_cast<std::int32_t>(std::llround(x)), prm_)) spikes.push_back(i);
+            if (one(i, v, r, static_cast<std::int32_t>(std::llround(x)))) spikes.push_back(i);
             v_[i] = v;
             ref_[i] = r;
         }
     }
 
-  private:
     intlif::params prm_;
+    column<std::int32_t> bias_, threshold_;
+    bool each_ = false;                // bias or threshold varies
+    std::vector<intlif::params> sets_; // another parameter varies: every neuron's set
     std::vector<std::int64_t> v_, ref_;
 };
 
@@ -123,6 +168,34 @@ intlif::params lower_int_lif(const param_map& given) {
     q.refractory = static_cast<std::uint16_t>(i32("refractory"));
     q.v_floor = i32("v_floor");
     return q;
+}
+
+} // namespace spikekit::neurons
+
+namespace spikekit::neurons {
+
+int_lif_population lower_int_lif(const network_description& d, const model_registry& models, std::size_t pi) {
+    const auto lp = lowering::lower_params(d, models, pi); // each neuron's set checked against the profile
+    const auto& pop = d.populations.at(pi);
+    const std::string base = "populations[" + std::to_string(pi) + "].params";
+    if (pop.model != "lif_int")
+        throw input_error(d.source_file, "populations[" + std::to_string(pi) + "].model",
+                          "expected lif_int, got " + pop.model);
+    for (const auto& [k, v] : lp.per_neuron)
+        if (k != "bias" && k != "threshold")
+            throw input_error(d.source_file, base + "." + k,
+                              "varies from neuron to neuron; chips and the MCU runtime hold only bias and "
+                              "threshold per neuron");
+    int_lif_population out;
+    out.shared = lower_int_lif(lp.all);
+    out.bias.resize(pop.size);
+    out.threshold.resize(pop.size);
+    for (std::uint32_t i = 0; i < pop.size; ++i) {
+        out.bias[i] = static_cast<std::int32_t>(lp.at("bias", i));
+        out.threshold[i] = static_cast<std::int32_t>(lp.at("threshold", i));
+    }
+    out.varies = !lp.per_neuron.empty();
+    return out;
 }
 
 } // namespace spikekit::neurons

@@ -26,22 +26,30 @@ constexpr receptor_info delta_receptors[] = {
 class delta_group : public soa_group {
 public:
     static constexpr bool shared_input = true;
-    delta_group(const param_map& p, std::uint32_t n, double dt, bool leaky)
+    delta_group(const param_reader& r, std::uint32_t n, double dt, bool leaky)
         : soa_group(delta_state, n), last_(n, 0), leaky_(leaky), dt_(dt) {
-        tau_ = leaky ? param(p, "tau_m") : std::numeric_limits<double>::infinity();
-        e_l_ = leaky ? param(p, "E_L") : 0.0;
-        c_m_ = param(p, "C_m");
-        v_th_ = param(p, "V_th");
-        v_reset_ = param(p, "V_reset");
-        v_min_ = param(p, "V_min");
-        i_e_ = param(p, "I_e");
-        subtract_ = param(p, "reset_subtract") != 0.0;
-        n_ref_ = steps_of(param(p, "t_ref"), dt);
-        p22_ = leaky ? std::exp(-dt / tau_) : 1.0;
-        p20_ = leaky ? tau_ / c_m_ * (1.0 - p22_) : dt / c_m_;
-        std::fill(vars_[0].begin(), vars_[0].end(), e_l_);
+        tau_ = leaky ? r("tau_m") : column<double>{std::numeric_limits<double>::infinity(), {}};
+        e_l_ = leaky ? r("E_L") : column<double>{};
+        const auto c_m = r("C_m");
+        v_th_ = r("V_th");
+        v_reset_ = r("V_reset");
+        v_min_ = r("V_min");
+        i_e_ = r("I_e");
+        subtract_ = r("reset_subtract");
+        n_ref_ = derive(
+            n, [dt](double t) { return steps_of(t, dt); }, r("t_ref"));
+        p22_ = derive(
+            n, [&](double tau) { return leaky ? std::exp(-dt / tau) : 1.0; }, tau_);
+        p20_ = derive(
+            n, [&](double tau, double c) { return leaky ? tau / c * (1.0 - std::exp(-dt / tau)) : dt / c; },
+            tau_, c_m);
+        tau_varies_ = tau_.varies();
+        each_ =
+            spread_if_any_varies(n, tau_, e_l_, v_th_, v_reset_, v_min_, i_e_, subtract_, n_ref_, p22_, p20_);
+        for (std::uint32_t i = 0; i < n; ++i) vars_[0][i] = e_l_[i];
         expose("t_last", last_);
-        for (std::size_t k = 0; k < decay_.size(); ++k) decay_[k] = decay_exact(static_cast<std::int64_t>(k));
+        for (std::size_t k = 0; k < decay_.size(); ++k)
+            decay_[k] = std::exp(-static_cast<double>(k) * dt_ / tau_.one);
     }
 
     // V is up to date at the start of step last_[i], which cannot lie after the restored step (a later one
@@ -55,7 +63,9 @@ public:
     }
 
     bool enable_event_driven() override {
-        event_driven_ = i_e_ == 0.0 && (!leaky_ || e_l_ < v_th_);
+        event_driven_ = true;
+        for (std::size_t i = 0; i < last_.size() && event_driven_; ++i)
+            event_driven_ = i_e_[i] == 0.0 && (!leaky_ || e_l_[i] < v_th_[i]);
         return event_driven_;
     }
 
@@ -63,14 +73,26 @@ public:
         const double v = vars_[0][i];
         if (!event_driven_ || !leaky_) return v;
         const auto from = std::max(last_[i], ref_end_[i]);
-        return step <= from ? v : e_l_ + (v - e_l_) * decay(step - from);
+        return step <= from ? v : e_l_[i] + (v - e_l_[i]) * decay(step - from, i);
     }
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
+        if (each_)
+            step_with<true>(a, begin, end, spikes);
+        else
+            step_with<false>(a, begin, end, spikes);
+    }
+
+  private:
+    template <bool Each>
+    void step_with(const step_args& a, std::uint32_t begin, std::uint32_t end,
+                   std::vector<std::uint32_t>& spikes) {
         float* in0 = a.input[0]; // both receptors share this channel (shared_input)
         double* v = vars_[0].data();
         std::int64_t* ref = ref_end_.data();
         const std::int64_t s = a.step;
+        const auto e_l = view<Each>(e_l_), v_min = view<Each>(v_min_), i_e = view<Each>(i_e_),
+                   p22 = view<Each>(p22_), p20 = view<Each>(p20_);
         if (event_driven_) {
             for (std::uint32_t i = begin; i < end; ++i) {
                 if (in0[i] == 0.0f && s != 0) continue; // nothing arrived: not touched
@@ -80,10 +102,10 @@ public:
                 if (s < ref[i]) continue;
                 const auto from = std::max(last_[i], ref[i]);
                 double vi = v[i];
-                if (leaky_) vi = e_l_ + (vi - e_l_) * decay(s + 1 - from);
-                vi = std::max(vi + x, v_min_);
+                if (leaky_) vi = e_l[i] + (vi - e_l[i]) * decay(s + 1 - from, i);
+                vi = std::max(vi + x, v_min[i]);
                 last_[i] = s + 1;
-                fire(vi, i, s, ref, spikes);
+                fire<Each>(vi, i, s, ref, spikes);
                 v[i] = vi;
             }
             return;
@@ -94,35 +116,42 @@ public:
             const double x = static_cast<double>(in0[i]);
             in0[i] = 0.0f;
             if (s < ref[i]) continue;
-            const double cur = i_e_ + (ext ? ext[i] : 0.0);
-            double vi = e_l_ + (v[i] - e_l_) * p22_ + p20_ * cur + x;
-            vi = std::max(vi, v_min_);
-            fire(vi, i, s, ref, spikes);
+            const double cur = i_e[i] + (ext ? ext[i] : 0.0);
+            double vi = e_l[i] + (v[i] - e_l[i]) * p22[i] + p20[i] * cur + x;
+            vi = std::max(vi, v_min[i]);
+            fire<Each>(vi, i, s, ref, spikes);
             v[i] = vi;
         }
     }
 
-private:
     // exp(-k dt / tau): tabulated for the short gaps that dominate (a neuron driven every step has k = 1),
-    // computed the same way either side of the table so values never depend on the gap's length class.
-    double decay_exact(std::int64_t k) const { return std::exp(-static_cast<double>(k) * dt_ / tau_); }
-    double decay(std::int64_t k) const {
-        return k < static_cast<std::int64_t>(decay_.size()) ? decay_[static_cast<std::size_t>(k)] : decay_exact(k);
+    // computed the same way either side of the table so values never depend on the gap's length class. A
+    // tau that varies from neuron to neuron is computed for each.
+    double decay(std::int64_t k, std::uint32_t i) const {
+        if (tau_varies_) return std::exp(-static_cast<double>(k) * dt_ / tau_.each[i]);
+        return k < static_cast<std::int64_t>(decay_.size())
+                   ? decay_[static_cast<std::size_t>(k)]
+                   : std::exp(-static_cast<double>(k) * dt_ / tau_.one);
     }
 
-    void fire(double& vi, std::uint32_t i, std::int64_t s, std::int64_t* ref, std::vector<std::uint32_t>& spikes) const {
-        if (vi < v_th_) return;
-        vi = subtract_ ? vi - (v_th_ - v_reset_) : v_reset_;
-        ref[i] = s + 1 + n_ref_;
+    template <bool Each>
+    void fire(double& vi, std::uint32_t i, std::int64_t s, std::int64_t* ref,
+              std::vector<std::uint32_t>& spikes) const {
+        const auto v_th = view<Each>(v_th_), v_reset = view<Each>(v_reset_), sub = view<Each>(subtract_);
+        if (vi < v_th[i]) return;
+        vi = sub[i] != 0.0 ? vi - (v_th[i] - v_reset[i]) : v_reset[i];
+        ref[i] = s + 1 + view<Each>(n_ref_)[i];
         spikes.push_back(i);
     }
 
     std::vector<std::int64_t> last_; // event-driven: V is up to date at the start of step last_[i]
     bool leaky_;
     bool event_driven_ = false;
-    bool subtract_ = false;
-    double dt_, tau_, e_l_, c_m_, v_th_, v_reset_, v_min_, i_e_, p22_, p20_;
-    std::int64_t n_ref_;
+    bool each_ = false;       // some parameter varies: every value per neuron
+    bool tau_varies_ = false; // decay computed per neuron, not from the table
+    double dt_;
+    column<double> tau_, e_l_, v_th_, v_reset_, v_min_, i_e_, subtract_, p22_, p20_;
+    column<std::int64_t> n_ref_;
     std::array<double, 256> decay_{};
 };
 
@@ -134,7 +163,8 @@ std::string check_reset(const param_map& p) {
 } // namespace
 
 struct lif_delta_group final : delta_group {
-    lif_delta_group(const param_map& p, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
+    lif_delta_group(const param_reader& p, std::uint32_t n, double dt,
+                    const std::vector<std::vector<double>>&)
         : delta_group(p, n, dt, true) {}
     static constexpr std::string_view name = "lif_delta";
     static constexpr std::string_view doc =
@@ -160,7 +190,7 @@ struct lif_delta_group final : delta_group {
 };
 
 struct if_delta_group final : delta_group {
-    if_delta_group(const param_map& p, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
+    if_delta_group(const param_reader& p, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
         : delta_group(p, n, dt, false) {}
     static constexpr std::string_view name = "if_delta";
     static constexpr std::string_view doc =

@@ -81,34 +81,45 @@ struct lif_exp_group final : soa_group {
     static constexpr bool source = false;
     static std::string check(const param_map& p) { return check_reset(p); }
 
-    lif_exp_group(const param_map& p, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
+    lif_exp_group(const param_reader& r, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
         : soa_group(cuba_state, n) {
-        const double tau_m = param(p, "tau_m"), c = param(p, "C_m");
-        const double te = param(p, "tau_syn_ex"), ti = param(p, "tau_syn_in");
-        e_l_ = param(p, "E_L");
-        v_th_ = param(p, "V_th");
-        v_reset_ = param(p, "V_reset");
-        i_e_ = param(p, "I_e");
-        subtract_ = param(p, "reset_subtract") != 0.0;
-        n_ref_ = steps_of(param(p, "t_ref"), dt);
-        p22_ = std::exp(-dt / tau_m);
-        p20_ = tau_m / c * (1.0 - p22_);
-        p11e_ = std::exp(-dt / te);
-        p11i_ = std::exp(-dt / ti);
-        p21e_ = p21(tau_m, te, c, dt);
-        p21i_ = p21(tau_m, ti, c, dt);
-        std::fill(vars_[0].begin(), vars_[0].end(), e_l_);
+        const auto tau_m = r("tau_m"), c = r("C_m"), te = r("tau_syn_ex"), ti = r("tau_syn_in");
+        e_l_ = r("E_L");
+        v_th_ = r("V_th");
+        v_reset_ = r("V_reset");
+        i_e_ = r("I_e");
+        subtract_ = r("reset_subtract");
+        n_ref_ = derive(
+            n, [dt](double t) { return steps_of(t, dt); }, r("t_ref"));
+        const auto decay = [dt](double tau) { return std::exp(-dt / tau); };
+        p22_ = derive(n, decay, tau_m);
+        p20_ = derive(
+            n, [&](double tm, double cm) { return tm / cm * (1.0 - decay(tm)); }, tau_m, c);
+        p11e_ = derive(n, decay, te);
+        p11i_ = derive(n, decay, ti);
+        const auto p21_of = [dt](double tm, double ts, double cm) { return p21(tm, ts, cm, dt); };
+        p21e_ = derive(n, p21_of, tau_m, te, c);
+        p21i_ = derive(n, p21_of, tau_m, ti, c);
+        each_ = spread_if_any_varies(n, e_l_, v_th_, v_reset_, i_e_, subtract_, n_ref_, p22_, p20_, p11e_,
+                                     p11i_, p21e_, p21i_);
+        for (std::uint32_t i = 0; i < n; ++i) vars_[0][i] = e_l_[i];
     }
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
               std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
-        advance_for_input(*this, a, begin, end);
-        reset_above(v_th_, v_reset_, n_ref_, a.step, begin, end, spikes, subtract_);
+        if (each_) {
+            advance_for_input<true>(*this, a, begin, end);
+            reset_above<true>(v_th_, v_reset_, n_ref_, subtract_, a.step, begin, end, spikes);
+        } else {
+            advance_for_input<false>(*this, a, begin, end);
+            reset_above<false>(v_th_, v_reset_, n_ref_, subtract_, a.step, begin, end, spikes);
+        }
     }
 
-    // Constants copied to locals and restrict pointers: the loop is branch-free and vectorizes.
-    template <bool Ext>
+    // Constants copied to locals (or per-neuron arrays) and restrict pointers: the loop is branch-free and
+    // vectorizes.
+    template <bool Ext, bool Each>
     void advance(const step_args& a, std::uint32_t begin, std::uint32_t end) {
         float* __restrict in_e = a.input[0];
         float* __restrict in_i = a.input[1];
@@ -118,23 +129,25 @@ struct lif_exp_group final : soa_group {
         const std::int64_t* __restrict ref = ref_end_.data();
         const double* __restrict ext = a.i_ext;
         const std::int64_t s = a.step;
-        const double e_l = e_l_, i_e = i_e_, p22 = p22_, p20 = p20_, p11e = p11e_, p11i = p11i_, p21e = p21e_,
-                     p21i = p21i_;
+        const auto e_l = view<Each>(e_l_), i_e = view<Each>(i_e_), p22 = view<Each>(p22_),
+                   p20 = view<Each>(p20_), p11e = view<Each>(p11e_), p11i = view<Each>(p11i_),
+                   p21e = view<Each>(p21e_), p21i = view<Each>(p21i_);
         for (std::uint32_t i = begin; i < end; ++i) {
-            const double cur = Ext ? i_e + ext[i] : i_e;
-            const double vn = e_l + (v[i] - e_l) * p22 + p20 * cur + p21e * ie[i] + p21i * ii[i];
+            const double cur = Ext ? i_e[i] + ext[i] : i_e[i];
+            const double vn =
+                e_l[i] + (v[i] - e_l[i]) * p22[i] + p20[i] * cur + p21e[i] * ie[i] + p21i[i] * ii[i];
             v[i] = s < ref[i] ? v[i] : vn;
-            ie[i] = ie[i] * p11e + static_cast<double>(in_e[i]);
-            ii[i] = ii[i] * p11i + static_cast<double>(in_i[i]);
+            ie[i] = ie[i] * p11e[i] + static_cast<double>(in_e[i]);
+            ii[i] = ii[i] * p11i[i] + static_cast<double>(in_i[i]);
             in_e[i] = 0.0f;
             in_i[i] = 0.0f;
         }
     }
 
   private:
-    double e_l_, v_th_, v_reset_, i_e_, p22_, p20_, p11e_, p11i_, p21e_, p21i_;
-    bool subtract_ = false;
-    std::int64_t n_ref_;
+    column<double> e_l_, v_th_, v_reset_, i_e_, subtract_, p22_, p20_, p11e_, p11i_, p21e_, p21i_;
+    column<std::int64_t> n_ref_;
+    bool each_ = false; // some parameter varies: every value per neuron
 };
 
 struct lif_cond_exp_group final : soa_group {
@@ -166,27 +179,35 @@ struct lif_cond_exp_group final : soa_group {
     static constexpr bool source = false;
     static std::string check(const param_map& p) { return check_reset(p); }
 
-    lif_cond_exp_group(const param_map& p, std::uint32_t n, double dt,
+    lif_cond_exp_group(const param_reader& r, std::uint32_t n, double dt,
                        const std::vector<std::vector<double>>&)
         : soa_group(coba_state, n) {
-        c_ = param(p, "C_m");
-        g_l_ = param(p, "g_L");
-        e_l_ = param(p, "E_L");
-        e_ex_ = param(p, "E_ex");
-        e_in_ = param(p, "E_in");
-        v_th_ = param(p, "V_th");
-        v_reset_ = param(p, "V_reset");
-        i_e_ = param(p, "I_e");
-        h_ = dt;
-        n_ref_ = steps_of(param(p, "t_ref"), dt);
-        p_ex_ = std::exp(-dt / param(p, "tau_syn_ex"));
-        p_in_ = std::exp(-dt / param(p, "tau_syn_in"));
-        mean_ex_ = param(p, "tau_syn_ex") / dt * (1.0 - p_ex_);
-        mean_in_ = param(p, "tau_syn_in") / dt * (1.0 - p_in_);
-        theta_plus_ = param(p, "theta_plus");
-        adaptive_ = theta_plus_ > 0.0;
-        p_theta_ = std::exp(-dt / param(p, "tau_theta"));
-        std::fill(vars_[0].begin(), vars_[0].end(), e_l_);
+        g_l_ = r("g_L");
+        e_l_ = r("E_L");
+        e_ex_ = r("E_ex");
+        e_in_ = r("E_in");
+        v_th_ = r("V_th");
+        v_reset_ = r("V_reset");
+        i_e_ = r("I_e");
+        theta_plus_ = r("theta_plus");
+        h_c_ = derive(
+            n, [dt](double c) { return dt / c; }, r("C_m"));
+        g_tiny_ = derive(
+            n, [](double g) { return 1e-12 * g; }, g_l_);
+        n_ref_ = derive(
+            n, [dt](double t) { return steps_of(t, dt); }, r("t_ref"));
+        const auto decay = [dt](double tau) { return std::exp(-dt / tau); };
+        const auto mean = [&](double tau) { return tau / dt * (1.0 - decay(tau)); };
+        p_ex_ = derive(n, decay, r("tau_syn_ex"));
+        p_in_ = derive(n, decay, r("tau_syn_in"));
+        mean_ex_ = derive(n, mean, r("tau_syn_ex"));
+        mean_in_ = derive(n, mean, r("tau_syn_in"));
+        p_theta_ = derive(n, decay, r("tau_theta"));
+        adaptive_ = theta_plus_.varies() || theta_plus_.one > 0.0;
+        each_ =
+            spread_if_any_varies(n, g_l_, e_l_, e_ex_, e_in_, v_th_, v_reset_, i_e_, theta_plus_, h_c_,
+                                 g_tiny_, n_ref_, p_ex_, p_in_, mean_ex_, mean_in_, p_theta_, no_subtract_);
+        for (std::uint32_t i = 0; i < n; ++i) vars_[0][i] = e_l_[i];
     }
 
     void set(std::size_t var, std::uint32_t i, double value) override {
@@ -199,35 +220,47 @@ struct lif_cond_exp_group final : soa_group {
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
               std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
-        advance_for_input(*this, a, begin, end);
-        if (adaptive_)
-            reset_adaptive(a.step, begin, end, spikes);
+        if (each_)
+            step_with<true>(a, begin, end, spikes);
         else
-            reset_above(v_th_, v_reset_, n_ref_, a.step, begin, end, spikes);
+            step_with<false>(a, begin, end, spikes);
     }
 
   private:
+    template <bool Each>
+    void step_with(const step_args& a, std::uint32_t begin, std::uint32_t end,
+                   std::vector<std::uint32_t>& spikes) {
+        advance_for_input<Each>(*this, a, begin, end);
+        if (adaptive_)
+            reset_adaptive<Each>(a.step, begin, end, spikes);
+        else
+            reset_above<Each>(v_th_, v_reset_, n_ref_, no_subtract_, a.step, begin, end, spikes);
+    }
+
     // Threshold V_th + theta; theta decays every step (eagerly: one multiply, vectorized) and jumps at
     // spikes, unless frozen (then it is held).
+    template <bool Each>
     void reset_adaptive(std::int64_t s, std::uint32_t begin, std::uint32_t end,
                         std::vector<std::uint32_t>& spikes) {
         double* v = vars_[0].data();
         double* th = vars_[3].data();
-        const double p = p_theta_, plus = frozen_ ? 0.0 : theta_plus_;
+        const auto p = view<Each>(p_theta_), plus = view<Each>(theta_plus_), v_th = view<Each>(v_th_),
+                   v_reset = view<Each>(v_reset_);
+        const auto n_ref = view<Each>(n_ref_);
         if (!frozen_)
-            for (std::uint32_t i = begin; i < end; ++i) th[i] *= p;
+            for (std::uint32_t i = begin; i < end; ++i) th[i] *= p[i];
         for (std::uint32_t i = begin; i < end; ++i)
-            if (v[i] >= v_th_ + th[i] && s >= ref_end_[i]) {
-                v[i] = v_reset_;
-                th[i] += plus;
-                ref_end_[i] = s + 1 + n_ref_;
+            if (v[i] >= v_th[i] + th[i] && s >= ref_end_[i]) {
+                v[i] = v_reset[i];
+                th[i] += frozen_ ? 0.0 : plus[i];
+                ref_end_[i] = s + 1 + n_ref[i];
                 spikes.push_back(i);
             }
     }
 
   public:
     // Branch-free (both integrators computed, one selected) with an inlined exp, so the loop vectorizes.
-    template <bool Ext>
+    template <bool Ext, bool Each>
     void advance(const step_args& a, std::uint32_t begin, std::uint32_t end) {
         float* __restrict in_e = a.input[0];
         float* __restrict in_i = a.input[1];
@@ -237,34 +270,38 @@ struct lif_cond_exp_group final : soa_group {
         const std::int64_t* __restrict ref = ref_end_.data();
         const double* __restrict ext = a.i_ext;
         const std::int64_t s = a.step;
-        const double g_l = g_l_, e_l = e_l_, e_ex = e_ex_, e_in = e_in_, i_e = i_e_, h_c = h_ / c_,
-                     p_ex = p_ex_, p_in = p_in_, mean_ex = mean_ex_, mean_in = mean_in_,
-                     g_tiny = 1e-12 * g_l_;
+        const auto g_l = view<Each>(g_l_), e_l = view<Each>(e_l_), e_ex = view<Each>(e_ex_),
+                   e_in = view<Each>(e_in_), i_e = view<Each>(i_e_), h_c = view<Each>(h_c_),
+                   p_ex = view<Each>(p_ex_), p_in = view<Each>(p_in_), mean_ex = view<Each>(mean_ex_),
+                   mean_in = view<Each>(mean_in_), g_tiny = view<Each>(g_tiny_);
         for (std::uint32_t i = begin; i < end; ++i) {
-            const double cur = Ext ? i_e + ext[i] : i_e;
+            const double cur = Ext ? i_e[i] + ext[i] : i_e[i];
             const double vi = v[i];
-            const double gex = ge[i] * mean_ex, gin = gi[i] * mean_in;
-            const double g = g_l + gex + gin;
-            const double drive = g_l * e_l + gex * e_ex + gin * e_in + cur;
-            const bool tiny = !(g > g_tiny); // total conductance ~ 0 (negative initial conductances): Euler
+            const double gex = ge[i] * mean_ex[i], gin = gi[i] * mean_in[i];
+            const double g = g_l[i] + gex + gin;
+            const double drive = g_l[i] * e_l[i] + gex * e_ex[i] + gin * e_in[i] + cur;
+            const bool tiny =
+                !(g > g_tiny[i]); // total conductance ~ 0 (negative initial conductances): Euler
             const double g_safe = tiny ? 1.0 : g;
             const double v_inf = drive / g_safe;
-            const double expo = v_inf + (vi - v_inf) * vec_exp(-h_c * g_safe);
-            const double euler = vi + h_c * (drive - g * vi);
+            const double expo = v_inf + (vi - v_inf) * vec_exp(-h_c[i] * g_safe);
+            const double euler = vi + h_c[i] * (drive - g * vi);
             v[i] = s < ref[i] ? vi : (tiny ? euler : expo);
-            ge[i] = ge[i] * p_ex + static_cast<double>(in_e[i]);
-            gi[i] = gi[i] * p_in + static_cast<double>(in_i[i]);
+            ge[i] = ge[i] * p_ex[i] + static_cast<double>(in_e[i]);
+            gi[i] = gi[i] * p_in[i] + static_cast<double>(in_i[i]);
             in_e[i] = 0.0f;
             in_i[i] = 0.0f;
         }
     }
 
   private:
-    double theta_plus_ = 0.0, p_theta_ = 1.0;
     bool frozen_ = false;   // simulation::set_learning(false)
     bool adaptive_ = false; // theta in use: theta_plus > 0, or theta given as initial state (a trained net)
-    double c_, g_l_, e_l_, e_ex_, e_in_, v_th_, v_reset_, i_e_, h_, p_ex_, p_in_, mean_ex_, mean_in_;
-    std::int64_t n_ref_;
+    bool each_ = false;     // some parameter varies: every value per neuron
+    column<double> g_l_, e_l_, e_ex_, e_in_, v_th_, v_reset_, i_e_, theta_plus_, h_c_, g_tiny_, p_ex_, p_in_,
+        mean_ex_, mean_in_, p_theta_;
+    column<double> no_subtract_; // lif_cond_exp resets to V_reset
+    column<std::int64_t> n_ref_;
 };
 
 } // namespace spikekit::neurons::detail

@@ -46,13 +46,18 @@ struct izhikevich_group final : soa_group {
         return param(p, "c") >= param(p, "V_th") ? "expected c < V_th" : std::string();
     }
 
-    izhikevich_group(const param_map& p, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
-        : soa_group(izh_state, n), a_(param(p, "a")), b_(param(p, "b")), c_(param(p, "c")), d_(param(p, "d")),
-          v_th_(param(p, "V_th")), v_min_(param(p, "V_min")), i_e_(param(p, "I_e")), h_(dt) {
-        std::fill(vars_[0].begin(), vars_[0].end(), c_);
-        for (auto& u : vars_[1]) u = b_ * c_;
+    izhikevich_group(const param_reader& r, std::uint32_t n, double dt,
+                     const std::vector<std::vector<double>>&)
+        : soa_group(izh_state, n), a_(r("a")), b_(r("b")), c_(r("c")), d_(r("d")), v_th_(r("V_th")),
+          v_min_(r("V_min")), i_e_(r("I_e")), h_(dt) {
+        for (std::uint32_t i = 0; i < n; ++i) {
+            vars_[0][i] = c_[i];
+            vars_[1][i] = b_[i] * c_[i];
+        }
     }
 
+    // One loop for one value or per-neuron values: column[i] is a predictable branch, small beside the
+    // Euler step.
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
         double* v = vars_[0].data();
         double* u = vars_[1].data();
@@ -60,20 +65,21 @@ struct izhikevich_group final : soa_group {
         for (std::uint32_t i = begin; i < end; ++i) {
             const double x = static_cast<double>(a.input[0][i]) + static_cast<double>(a.input[1][i]);
             a.input[0][i] = a.input[1][i] = 0.0f;
-            const double cur = i_e_ + (a.i_ext ? a.i_ext[i] : 0.0);
+            const double cur = i_e_[i] + (a.i_ext ? a.i_ext[i] : 0.0);
             const double v0 = v[i], u0 = u[i];
-            v[i] = std::max(v0 + h_ * (0.04 * v0 * v0 + 5.0 * v0 + 140.0 - u0 + cur) + x, v_min_);
-            u[i] = u0 + h_ * a_ * (b_ * v0 - u0);
-            if (v[i] >= v_th_) {
-                v[i] = c_;
-                u[i] += d_;
+            v[i] = std::max(v0 + h_ * (0.04 * v0 * v0 + 5.0 * v0 + 140.0 - u0 + cur) + x, v_min_[i]);
+            u[i] = u0 + h_ * a_[i] * (b_[i] * v0 - u0);
+            if (v[i] >= v_th_[i]) {
+                v[i] = c_[i];
+                u[i] += d_[i];
                 spikes.push_back(i);
             }
         }
     }
 
 private:
-    double a_, b_, c_, d_, v_th_, v_min_, i_e_, h_;
+  column<double> a_, b_, c_, d_, v_th_, v_min_, i_e_;
+  double h_;
 };
 
 constexpr state_info adex_state[] = {{"V_m", "mV", "membrane potential"},
@@ -113,74 +119,76 @@ struct adex_group final : soa_group {
         return {};
     }
 
-    adex_group(const param_map& p, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
+    adex_group(const param_reader& r, std::uint32_t n, double dt, const std::vector<std::vector<double>>&)
         : soa_group(adex_state, n) {
-        c_ = param(p, "C_m");
-        g_l_ = param(p, "g_L");
-        e_l_ = param(p, "E_L");
-        v_t_ = param(p, "V_T");
-        d_t_ = param(p, "Delta_T");
-        v_peak_ = param(p, "V_peak");
-        v_reset_ = param(p, "V_reset");
-        tau_w_ = param(p, "tau_w");
-        a_ = param(p, "a");
-        b_ = param(p, "b");
-        tau_e_ = param(p, "tau_syn_ex");
-        tau_i_ = param(p, "tau_syn_in");
-        i_e_ = param(p, "I_e");
-        n_ref_ = steps_of(param(p, "t_ref"), dt);
+        for (const char* k : {"C_m", "g_L", "E_L", "V_T", "Delta_T", "V_peak", "V_reset", "tau_w", "a", "b",
+                              "tau_syn_ex", "tau_syn_in", "I_e"})
+            cols_.push_back(r(k));
+        n_ref_ = derive(
+            n, [dt](double t) { return steps_of(t, dt); }, r("t_ref"));
         substeps_ = std::max(1, static_cast<int>(std::ceil(dt / 0.01 - 1e-9)));
         h_ = dt / substeps_;
-        std::fill(vars_[0].begin(), vars_[0].end(), e_l_);
+        for (std::uint32_t i = 0; i < n; ++i) vars_[0][i] = cols_[2][i];
     }
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t>& spikes) override {
         updates_ += end - begin;
         for (std::uint32_t i = begin; i < end; ++i) {
-            const double cur = i_e_ + (a.i_ext ? a.i_ext[i] : 0.0);
+            const consts k = at(i);
+            const double cur = k.i_e + (a.i_ext ? a.i_ext[i] : 0.0);
             double y[4] = {vars_[0][i], vars_[1][i], vars_[2][i], vars_[3][i]};
             const bool refractory = a.step < ref_end_[i];
             bool spiked = false;
-            for (int k = 0; k < substeps_ && !spiked; ++k) {
-                rk4(y, cur, refractory);
-                spiked = !refractory && y[0] >= v_peak_;
+            for (int s = 0; s < substeps_ && !spiked; ++s) {
+                rk4(k, y, cur, refractory);
+                spiked = !refractory && y[0] >= k.v_peak;
             }
             y[2] += static_cast<double>(a.input[0][i]);
             y[3] += static_cast<double>(a.input[1][i]);
             a.input[0][i] = a.input[1][i] = 0.0f;
             if (spiked) {
-                y[0] = v_reset_;
-                y[1] += b_;
-                ref_end_[i] = a.step + 1 + n_ref_;
+                y[0] = k.v_reset;
+                y[1] += k.b;
+                ref_end_[i] = a.step + 1 + n_ref_[i];
                 spikes.push_back(i);
             }
-            for (int k = 0; k < 4; ++k) vars_[static_cast<std::size_t>(k)][i] = y[k];
+            for (int j = 0; j < 4; ++j) vars_[static_cast<std::size_t>(j)][i] = y[j];
         }
     }
 
 private:
-    void deriv(const double* y, double cur, bool refractory, double* dy) const {
-        const double v = refractory ? v_reset_ : std::min(y[0], v_peak_);
-        const double ex = g_l_ * d_t_ * std::exp(std::min((v - v_t_) / d_t_, 50.0));
-        dy[0] = refractory ? 0.0 : (-g_l_ * (v - e_l_) + ex - y[1] + y[2] + y[3] + cur) / c_;
-        dy[1] = (a_ * (v - e_l_) - y[1]) / tau_w_;
-        dy[2] = -y[2] / tau_e_;
-        dy[3] = -y[3] / tau_i_;
-    }
-    void rk4(double* y, double cur, bool refractory) const {
-        double k1[4], k2[4], k3[4], k4[4], t[4];
-        deriv(y, cur, refractory, k1);
-        for (int j = 0; j < 4; ++j) t[j] = y[j] + 0.5 * h_ * k1[j];
-        deriv(t, cur, refractory, k2);
-        for (int j = 0; j < 4; ++j) t[j] = y[j] + 0.5 * h_ * k2[j];
-        deriv(t, cur, refractory, k3);
-        for (int j = 0; j < 4; ++j) t[j] = y[j] + h_ * k3[j];
-        deriv(t, cur, refractory, k4);
-        for (int j = 0; j < 4; ++j) y[j] += h_ / 6.0 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]);
-    }
-    double c_, g_l_, e_l_, v_t_, d_t_, v_peak_, v_reset_, tau_w_, a_, b_, tau_e_, tau_i_, i_e_, h_;
-    std::int64_t n_ref_;
-    int substeps_;
+  // The parameters of one neuron, in the order of cols_.
+  struct consts {
+      double c, g_l, e_l, v_t, d_t, v_peak, v_reset, tau_w, a, b, tau_e, tau_i, i_e;
+  };
+  consts at(std::uint32_t i) const {
+      const auto& q = cols_;
+      return {q[0][i], q[1][i], q[2][i], q[3][i],  q[4][i],  q[5][i], q[6][i],
+              q[7][i], q[8][i], q[9][i], q[10][i], q[11][i], q[12][i]};
+  }
+  void deriv(const consts& k, const double* y, double cur, bool refractory, double* dy) const {
+      const double v = refractory ? k.v_reset : std::min(y[0], k.v_peak);
+      const double ex = k.g_l * k.d_t * std::exp(std::min((v - k.v_t) / k.d_t, 50.0));
+      dy[0] = refractory ? 0.0 : (-k.g_l * (v - k.e_l) + ex - y[1] + y[2] + y[3] + cur) / k.c;
+      dy[1] = (k.a * (v - k.e_l) - y[1]) / k.tau_w;
+      dy[2] = -y[2] / k.tau_e;
+      dy[3] = -y[3] / k.tau_i;
+  }
+  void rk4(const consts& k, double* y, double cur, bool refractory) const {
+      double k1[4], k2[4], k3[4], k4[4], t[4];
+      deriv(k, y, cur, refractory, k1);
+      for (int j = 0; j < 4; ++j) t[j] = y[j] + 0.5 * h_ * k1[j];
+      deriv(k, t, cur, refractory, k2);
+      for (int j = 0; j < 4; ++j) t[j] = y[j] + 0.5 * h_ * k2[j];
+      deriv(k, t, cur, refractory, k3);
+      for (int j = 0; j < 4; ++j) t[j] = y[j] + h_ * k3[j];
+      deriv(k, t, cur, refractory, k4);
+      for (int j = 0; j < 4; ++j) y[j] += h_ / 6.0 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]);
+  }
+  std::vector<column<double>> cols_;
+  column<std::int64_t> n_ref_;
+  double h_;
+  int substeps_;
 };
 
 } // namespace

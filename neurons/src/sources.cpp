@@ -34,24 +34,31 @@ struct poisson_source_group final : source_base {
     };
     static std::string check(const param_map&) { return {}; }
 
-    poisson_source_group(const param_map& p, std::uint32_t, double dt,
+    poisson_source_group(const param_reader& r, std::uint32_t n, double dt,
                          const std::vector<std::vector<double>>&)
-        : prob_(param(p, "rate") * dt * 1e-3), start_(steps_of(param(p, "start"), dt)),
-          stop_(std::isfinite(param(p, "stop")) ? steps_of(param(p, "stop"), dt) : INT64_MAX) {}
+        : prob_(derive(
+              n, [dt](double rate) { return rate * dt * 1e-3; }, r("rate"))),
+          start_(derive(
+              n, [dt](double t) { return steps_of(t, dt); }, r("start"))),
+          stop_(derive(
+              n, [dt](double t) { return std::isfinite(t) ? steps_of(t, dt) : INT64_MAX; }, r("stop"))) {}
 
     void step(const step_args& a, std::uint32_t begin, std::uint32_t end,
               std::vector<std::uint32_t>& spikes) override {
-        if (a.step < start_ || a.step >= stop_) return;
+        if (!prob_.varies() && !start_.varies() && !stop_.varies() &&
+            (a.step < start_.one || a.step >= stop_.one))
+            return;
         updates_ += end - begin;
         for (std::uint32_t i = begin; i < end; ++i) {
+            if (a.step < start_[i] || a.step >= stop_[i]) continue;
             rng::stream r(a.rng_key, i, static_cast<std::uint64_t>(a.step));
-            if (r.uniform() < prob_) spikes.push_back(i);
+            if (r.uniform() < prob_[i]) spikes.push_back(i);
         }
     }
 
   private:
-    double prob_;
-    std::int64_t start_, stop_;
+    column<double> prob_;
+    column<std::int64_t> start_, stop_;
 };
 
 struct spike_source_group final : source_base {
@@ -61,7 +68,7 @@ struct spike_source_group final : source_base {
     static constexpr std::span<const param_info> params = {};
     static constexpr bool spike_times = true;
 
-    spike_source_group(const param_map&, std::uint32_t n, double dt,
+    spike_source_group(const param_reader&, std::uint32_t n, double dt,
                        const std::vector<std::vector<double>>& times)
         : steps_(n), cursor_(n, 0) {
         for (std::uint32_t i = 0; i < n && i < times.size(); ++i) {

@@ -8,6 +8,7 @@
 #include "spikekit/chips/mapping.hpp"
 #include "spikekit/chips/run.hpp"
 #include "spikekit/core/config.hpp"
+#include "spikekit/core/error.hpp"
 #include "spikekit/core/simulation.hpp"
 #include "spikekit/neurons/int_lif.hpp"
 #include "spikekit/neurons/models.hpp"
@@ -78,4 +79,47 @@ TEST_CASE("barrier mode gives the kernel's spikes exactly (examples/chips/lif_in
         REQUIRE(p.fits);
         check_same(one, chip_spikes(chips::run_on_chip(net, chip, p, {})));
     }
+}
+
+TEST_CASE("per-neuron bias and threshold: barrier mode still gives the kernel's spikes (1 and 2 threads)") {
+    auto d =
+        load_config(SPIKEKIT_SOURCE_DIR "/examples/chips/lif_int_layers.json", neurons::builtin_models());
+    const auto uniform = kernel_spikes(d, 1);
+    for (auto& p : d.populations) {
+        if (p.model != "lif_int") continue;
+        value_spec bias, threshold;
+        bias.type = threshold.type = value_spec::kind::list;
+        for (std::uint32_t i = 0; i < p.size; ++i) {
+            bias.values.push_back(static_cast<double>(i % 4) - 1.0);             // -1 .. 2
+            threshold.values.push_back(p.params.at("threshold") - 8.0 + i % 17); // around the layer's
+        }
+        p.params.erase("bias");
+        p.params.erase("threshold");
+        p.per_neuron["bias"] = bias;
+        p.per_neuron["threshold"] = threshold;
+    }
+    validate(d, neurons::builtin_models());
+    const auto net = for_chip(d);
+    CHECK(net.pops[1].threshold[1] != net.pops[1].threshold[0]); // the chip holds each neuron's values
+    CHECK(net.pops[1].bias[0] == -1);
+    const auto one = kernel_spikes(d, 1), two = kernel_spikes(d, 2);
+    REQUIRE(one.at("hidden").size() > 100);
+    CHECK(one != uniform); // the per-neuron values change the spikes, so the comparison can fail
+    CHECK(one == two);
+    for (const std::string name : {"paicore", "loihi"}) {
+        INFO(name);
+        const auto chip = chips::find_chip(name);
+        const auto p = chips::map_network(net, chip);
+        REQUIRE(p.fits);
+        check_same(one, chip_spikes(chips::run_on_chip(net, chip, p, {})));
+    }
+    // a chip holds only bias and threshold per neuron
+    value_spec leak;
+    leak.type = value_spec::kind::list;
+    leak.values.assign(120, 2.0);
+    leak.values[5] = 4.0;
+    d.populations[1].params.erase("leak_shift");
+    d.populations[1].per_neuron["leak_shift"] = leak;
+    CHECK_THROWS_WITH_AS(
+        for_chip(d), doctest::Contains("populations[1].params.leak_shift: varies from neuron"), input_error);
 }

@@ -11,6 +11,7 @@
 #include "spikekit/core/config.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/simulation.hpp"
+#include "spikekit/io/h5.hpp"
 #include "spikekit/neurons/models.hpp"
 
 using namespace spikekit;
@@ -230,4 +231,53 @@ TEST_CASE("a version-1 checkpoint (config in attributes, no checksums) still res
     // version 2 without its checksums is refused
     test::rewrite_checkpoint(f.good, f.bad, test::rewrite_form::unchecked);
     CHECK(has(f.refusal(), "no checksum"));
+}
+
+TEST_CASE("per-neuron parameters: saved in the checkpoint, resumed bit-identically, changed data refused") {
+    test::temp_dir dir("checkpoint-params");
+    {
+        io::h5::writer w(dir.file("bias.h5"));
+        w.write("/bias", std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7});
+    }
+    const auto net = dir.write("net.json", R"({"simulation": {"dt": 0.1, "duration": 100, "seed": 5},
+      "populations": [
+        {"name": "cuba", "size": 50, "model": "lif_exp", "params": {"E_L": -49, "V_th": -50, "V_reset": -60,
+          "tau_m": {"uniform": {"low": 10, "high": 30}}, "t_ref": {"values": [1, 2, 3, 4, 5, 1, 2, 3, 4, 5,
+          1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5,
+          1, 2, 3, 4, 5, 1, 2, 3, 4, 5]}}},
+        {"name": "int", "size": 8, "model": "lif_int", "params": {"threshold": 20,
+          "bias": {"hdf5": {"file": "bias.h5", "dataset": "/bias"}}}}],
+      "record": {"spikes": [{"population": "cuba"}, {"population": "int"}]}})");
+    const auto d = load_config(net, models());
+    const auto file = dir.file("cp.h5");
+    simulation whole(d, models(), 1);
+    whole.run(100);
+    for (const auto& s : whole.spikes()) CHECK(s.node_ids.size() > 3);
+    {
+        simulation first(d, models(), 1);
+        first.run(50);
+        first.save_checkpoint(file);
+    }
+    {
+        io::h5::reader r(file);
+        CHECK(r.read_doubles("/populations/int/params/bias") == std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7});
+        CHECK(r.read_doubles("/populations/cuba/params/tau_m").size() == 50);
+        CHECK(r.has("/populations/cuba/params/t_ref"));
+    }
+    for (unsigned threads : {1u, 2u}) {
+        simulation resumed(d, models(), threads);
+        resumed.restore_checkpoint(file);
+        resumed.run(50);
+        check_same(whole, resumed);
+    }
+    { // the dataset the description names changed since the checkpoint: the state does not fit it
+        io::h5::writer w(dir.file("bias.h5"));
+        w.write("/bias", std::vector<double>{0, 1, 2, 9, 4, 5, 6, 7});
+    }
+    simulation changed(d, models(), 1);
+    CHECK_THROWS_WITH_AS(changed.restore_checkpoint(file),
+                         doctest::Contains("/populations/int/params/bias: value 3 = 3: the network now gives "
+                                           "neuron 3 bias = 9"),
+                         input_error);
+    CHECK(changed.steps_done() == 0);
 }

@@ -1,6 +1,6 @@
 // The runtime's engine in-process against the simulation kernel: networks lowered by the MCU exporter
 // (sparse, dense and conv2d projections, random delays, leak modes, refractoriness, initial membranes given
-// and drawn)
+// and drawn, per-neuron bias and threshold)
 // spike exactly as `spikekit run` does; reset() replays identically; late and bad input events.
 #include <doctest/doctest.h>
 
@@ -26,7 +26,8 @@ struct host_model {
     explicit host_model(const ex::mcu_model& m) {
         for (const auto& p : m.pops)
             pops.push_back({p.first, p.size, p.params, p.v_init.empty() ? nullptr : p.v_init.data(),
-                            p.v_init_all, nullptr, nullptr, p.acc0, p.slots});
+                            p.v_init_all, p.bias.empty() ? nullptr : p.bias.data(),
+                            p.threshold.empty() ? nullptr : p.threshold.data(), p.acc0, p.slots});
         convs.reserve(m.projs.size());
         for (const auto& p : m.projs) {
             rt::projection_desc d{};
@@ -126,9 +127,10 @@ std::string network(unsigned seed) {
  "populations": [
   {"name": "in", "size": 24, "model": "spike_source", "spike_times": )"
       << spike_times(g, 24, 110, 0.15) << R"(},
-  {"name": "conv", "size": 32, "model": "lif_int", "params": {"threshold": 40, "leak_mode": 2, "leak_shift": 2,
-   "refractory": 1}, "initial": {"V_m": )"
-      << values(g, 32, -5, 30) << R"(}},
+  {"name": "conv", "size": 32, "model": "lif_int", "params": {"threshold": )"
+      << values(g, 32, 30, 50) << R"(, "leak_mode": 2, "leak_shift": 2,
+   "refractory": 1, "bias": )"
+      << values(g, 32, -1, 2) << R"(}, "initial": {"V_m": )" << values(g, 32, -5, 30) << R"(}},
   {"name": "rec", "size": 30, "model": "lif_int", "params": {"threshold": 50, "leak_mode": 3, "leak_mul": 7,
    "leak_frac_bits": 3, "reset_mode": 1, "v_bits": 12, "bias": 1},
    "initial": {"V_m": {"uniform": {"low": -10, "high": 40}}}},
@@ -162,6 +164,9 @@ TEST_CASE("engine: spikes identical to the kernel's on networks of every project
         bool kinds[3] = {};
         for (const auto& p : m.projs) kinds[static_cast<int>(p.type)] = true;
         CHECK((kinds[0] && kinds[1] && kinds[2]));
+        CHECK(m.pops[0].bias.size() == 32); // per-neuron tables where the values vary
+        CHECK(m.pops[0].threshold.size() == 32);
+        CHECK(m.pops[1].bias.empty());
         host_model hm(m);
         state s(m);
         rt::event_queue q(s.queue.data(), m.queue_capacity);

@@ -4,6 +4,9 @@
 // message when the ARM toolchain, qemu-system-arm or the shared data are absent.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "../support/test_support.hpp"
@@ -187,4 +190,37 @@ TEST_CASE("export --target mcu --verify: a Fashion-MNIST CNN converted to 8 bits
         for (const auto& p : j["projections"]) conv = conv || p["kind"] == "conv2d";
         CHECK(conv);
     }
+}
+
+TEST_CASE("export --target mcu: per-neuron bias and threshold go to flash and run as in the kernel") {
+    temp_dir dir("mcu_per_neuron");
+    auto j = nlohmann::json::parse(tiny_int);
+    j["populations"][1]["params"] = {{"threshold", {{"values", {20, 25, 10, 40}}}},
+                                     {"bias", {{"values", {0, 1, 0, 3}}}}};
+    const auto cfg = dir.write("tiny.json", j.dump());
+    const std::string out = dir.file("proj");
+    auto r = run_command(bin + " export " + cfg + " --target mcu --out " + out + " --json", false);
+    REQUIRE(r.exit_code == 0);
+    std::ostringstream text;
+    text << std::ifstream(out + "/model/model.cpp").rdbuf();
+    const std::string model = text.str();
+    CHECK(model.find("bias0[") != std::string::npos);
+    CHECK(model.find("threshold0[") != std::string::npos);
+    r = run_command("cmake -S " + out + " -B " + out + "/b >/dev/null && cmake --build " + out +
+                    "/b >/dev/null");
+    REQUIRE(r.exit_code == 0);
+    // channel 1 at step 3: 11 arrives at step 5; neuron 2 (threshold 10, no bias) spikes then, neuron 0
+    // (threshold 20, no bias) not before the inputs of step 6 arrive at step 8.
+    r = run_command("printf '3 1\n6 0\n6 2\n' | " + out + "/b/snn_host --stdin --steps 12", false);
+    CHECK(r.exit_code == 0);
+    INFO(r.out);
+    CHECK(r.out.find("spike 5 0 2\n") != std::string::npos);
+    CHECK(r.out.find("spike 5 0 0\n") == std::string::npos);
+    // the host program and, where the toolchain exists, QEMU give the kernel's spikes
+    std::string missing;
+    if (!have_arm_tools(missing)) {
+        MESSAGE("skipped the QEMU part: " << missing << " is not installed");
+        return;
+    }
+    check_identical(verify(cfg, dir.file("m4"), "cortex-m4"));
 }

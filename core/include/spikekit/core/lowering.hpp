@@ -15,12 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "spikekit/core/model.hpp"
 #include "spikekit/core/network.hpp"
 #include "spikekit/core/random.hpp"
-
-namespace spikekit {
-class model_registry;
-}
 
 namespace spikekit::lowering {
 
@@ -32,7 +29,8 @@ enum class stream_kind : std::uint32_t {
     delay = 4,
     input = 5,
     source = 6,
-    plasticity = 7
+    plasticity = 7,
+    parameter = 8
 };
 inline std::uint64_t key_for(std::uint64_t seed, stream_kind k, std::uint32_t index) {
     return rng::make_key(seed, (static_cast<std::uint32_t>(k) << 24) ^ index);
@@ -149,6 +147,27 @@ std::vector<std::int32_t> conv_taps(std::uint32_t n_in, std::uint32_t k, std::ui
 // or an empty vector when the description gives none (the model's default state then applies).
 std::vector<double> lower_initial(const network_description& d, const model_registry& models,
                                   std::size_t population, const std::string& variable);
+
+// The neuron parameters of a population as the kernel lowers them. `all` holds every parameter of the
+// model (defaults filled; a parameter that varies holds neuron 0's value); `per_neuron` one value per
+// neuron for each parameter that varies (given as a list, HDF5 dataset or distribution whose values are
+// not all equal: equal values collapse into `all`). Drawn with counter (neuron, 0) of the key (seed,
+// parameter, population * 64 + parameter index), so a value never depends on who asks.
+// Every neuron's set is checked as a scalar set is (range, whole numbers, the model's check()): an
+// input_error names the description's file, the JSON path of the parameter, the neuron and the problem;
+// a dataset that is not a 1-D numeric array of one value per neuron is refused naming it.
+struct population_params {
+    param_map all;
+    per_neuron_values per_neuron;
+    bool varies(std::string_view name) const { return per_neuron.find(name) != per_neuron.end(); }
+    // Parameter `name` of neuron i (the name must be one of the model's parameters).
+    double at(std::string_view name, std::uint32_t i) const {
+        const auto it = per_neuron.find(name);
+        return it != per_neuron.end() ? it->second[i] : all.find(name)->second;
+    }
+};
+population_params lower_params(const network_description& d, const model_registry& models,
+                               std::size_t population);
 
 // Index of a population or projection by name; input_error naming the description's file when absent.
 std::size_t population_index(const network_description& d, const std::string& name);

@@ -19,6 +19,9 @@
 
 namespace spikekit {
 
+// Parameters that vary from neuron to neuron: name -> one value per neuron (lowering::lower_params).
+using per_neuron_values = std::map<std::string, std::vector<double>, std::less<>>;
+
 // A synaptic input port of a model. Weights arriving there are in `weight_unit`.
 struct receptor_info {
     std::string_view name;        // "exc", "inh", ...
@@ -113,10 +116,16 @@ class neuron_model {
     virtual bool is_source() const { return false; }
     // True for models whose spikes are given per neuron (a population's spike_times or replay).
     virtual bool takes_spike_times() const { return false; }
-    // `p` is complete (defaults filled) and checked.
+    // `p` is complete (defaults filled) and checked; `per` gives one value per neuron (`size` of them) for
+    // the parameters that vary, each neuron's set checked (lowering::lower_params). A group keeps its
+    // one-value arithmetic for the parameters that do not vary.
     virtual std::unique_ptr<neuron_group>
-    lower(const param_map& p, std::uint32_t size, double dt_ms,
+    lower(const param_map& p, const per_neuron_values& per, std::uint32_t size, double dt_ms,
           const std::vector<std::vector<double>>& spike_times) const = 0;
+    std::unique_ptr<neuron_group> lower(const param_map& p, std::uint32_t size, double dt_ms,
+                                        const std::vector<std::vector<double>>& spike_times) const {
+        return lower(p, {}, size, dt_ms, spike_times);
+    }
 
     std::ptrdiff_t state_index(std::string_view var) const {
         auto s = state();

@@ -56,6 +56,9 @@ struct population {
     std::uint32_t size = 0;
     std::string model;
     param_map params;                         // in the declared units of the model
+    // Parameters that vary from neuron to neuron (a list, an HDF5 dataset or a distribution), in the
+    // declared units; a parameter is in `params` or here, not in both. lowering::lower_params draws them.
+    std::map<std::string, value_spec, std::less<>> per_neuron;
     std::map<std::string, value_spec> initial; // state variable -> initial values
     std::vector<std::vector<double>> spike_times; // model "spike_source": times in ms, one list per neuron
     std::optional<replay_spec> replay;            // model "spike_source": spike times from a recording

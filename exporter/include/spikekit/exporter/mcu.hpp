@@ -38,6 +38,7 @@ struct mcu_population {
     intlif::params params;
     std::vector<std::int32_t> v_init; // empty: every neuron starts at v_init_all
     std::int32_t v_init_all = 0;
+    std::vector<std::int32_t> bias, threshold; // per neuron when they vary; empty: params.bias / threshold
     std::uint32_t acc0 = 0, slots = 2; // its delay ring in the accumulators
 };
 struct mcu_projection {
