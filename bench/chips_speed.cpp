@@ -1,8 +1,9 @@
 // Speed of the chip run (issue #13): a conv SNN of ~18,700 neurons and ~3.6 M synapses (32 x 32 input,
 // 4 conv layers, one dense layer, integer weights) on the loihi preset for 1,000 steps, one thread, against
 // the plain kernel on the same description. Prints steps/s, synaptic events/s and the peak memory (max RSS)
-// after the chip run (before the kernel runs). Target: >= 600 steps/s, <= 500 MB (SANA-FE: 56 steps/s, 4.5
-// GB).
+// after the chip run (before the kernel runs). Target: >= 600 steps/s, <= 500 MB (SANA-FE: 56 steps/s, 4.5 GB).
+//
+//   bench_chips_speed [STEPS [LINK_BUFFER [FOLDER]]]  (FOLDER: write chips_heatmap.png and chips_latency.png)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <ctime>
 
 #include "chips_nets.hpp"
+#include "spikekit/chips/figures.hpp"
 #include "spikekit/chips/mapping.hpp"
 #include "spikekit/chips/run.hpp"
 #include "spikekit/core/simulation.hpp"
@@ -95,9 +97,20 @@ int main(int argc, char** argv) {
     std::printf("loihi: %llu cores\n", static_cast<unsigned long long>(pl.cores_required));
     chips::run_options o;
     o.steps = steps;
+    if (argc > 2) o.link_buffer_depth = static_cast<std::uint32_t>(std::atoi(argv[2]));
+    // the build alone (grouping synapses into packets and routes): a run of 0 steps
+    chips::run_options o0 = o;
+    o0.steps = 0;
+    const std::clock_t cb = std::clock();
+    (void)chips::run_on_chip(net, chip, pl, o0);
+    const double build_cpu = static_cast<double>(std::clock() - cb) / CLOCKS_PER_SEC;
     const auto t0 = std::chrono::steady_clock::now();
     const std::clock_t c0 = std::clock();
     const auto res = chips::run_on_chip(net, chip, pl, o);
+    if (argc > 3) { // a folder: the chip's heat map and the per-step latency plot of this run
+        chips::chip_figure(chip, res.report, "conv SNN").write(std::string(argv[3]) + "/chips_heatmap.png");
+        chips::latency_figure(res.report, "conv SNN").write(std::string(argv[3]) + "/chips_latency.png");
+    }
     const double chip_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double chip_cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
     const double rss = max_rss_mb();
@@ -109,8 +122,14 @@ int main(int argc, char** argv) {
                 static_cast<double>(r.synaptic_events) / chip_cpu,
                 static_cast<unsigned long long>(r.synaptic_events), static_cast<unsigned long long>(r.spikes),
                 static_cast<unsigned long long>(r.messages), rss);
-    std::printf("           modelled: %.4g J per step, %.4g us per step\n", r.energy_per_step_j,
-                r.latency_mean_s * 1e6);
+    std::printf("           build %.3f s CPU; stepping alone %.0f steps/s, %.3g synaptic events/s\n",
+                build_cpu, static_cast<double>(steps) / (chip_cpu - build_cpu),
+                static_cast<double>(r.synaptic_events) / (chip_cpu - build_cpu));
+    std::printf(
+        "           modelled: %.4g J per step, %.4g us per step; link buffers %u: %llu stalls, longest "
+        "queue %u\n",
+        r.energy_per_step_j, r.latency_mean_s * 1e6, r.link_buffer_depth,
+        static_cast<unsigned long long>(r.stalls), r.max_queue);
     for (const auto& s : res.spikes)
         std::printf("           %-8s %llu spikes\n", s.population.c_str(),
                     static_cast<unsigned long long>(s.steps.size()));

@@ -9,10 +9,9 @@
 #include <numeric>
 #include <sstream>
 
-#include "spikekit/chips/heat_map.hpp"
+#include "spikekit/chips/figures.hpp"
 #include "spikekit/core/error.hpp"
 #include "spikekit/core/output.hpp"
-#include "spikekit/io/png.hpp"
 #include "spikekit/learning/int_stdp.hpp"
 #include "spikekit/learning/rules.hpp"
 #include "spikekit/neurons/int_lif.hpp"
@@ -85,6 +84,8 @@ int run_on_chip_verb(const args& a, const network_description& desc, const std::
     if (a.get("--step-period")) o.step_period_s = a.quantity("--step-period", "s", 0);
     if (a.get("--jitter")) o.jitter_s = a.quantity("--jitter", "s", 0);
     if (a.get("--skew-ppm")) o.skew_ppm = a.number("--skew-ppm", 0);
+    if (a.get("--link-buffer"))
+        o.link_buffer_depth = static_cast<std::uint32_t>(a.integer("--link-buffer", 0, 0, 1 << 30));
     const auto t0 = std::chrono::steady_clock::now();
     const auto res = chips::run_on_chip(net, chip, pl, o);
     const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -96,12 +97,14 @@ int run_on_chip_verb(const args& a, const network_description& desc, const std::
                            run_results{desc, desc.sim.dt_ms, static_cast<double>(r.steps) * desc.sim.dt_ms,
                                        recorded, no_traces, res.weights});
     }
-    if (const auto png = a.get("--heatmap")) {
-        const auto map = chips::heat_map(chip, r);
-        io::write_png(*png, {map.width, map.height, map.rgb});
-    }
+    if (const auto file = a.get("--heatmap")) chips::chip_figure(chip, r, desc.name).write(*file);
+    if (const auto file = a.get("--latency-plot")) chips::latency_figure(r, desc.name).write(*file);
     std::uint64_t synapses = 0;
     for (const auto& p : net.projs) synapses += p.source.size();
+    // spikekit convert writes one sample's replay per network: the run is one inference
+    const bool one_inference = desc.description.rfind("converted from", 0) == 0;
+    double run_time_s = 0;
+    for (double l : r.step_latency_s) run_time_s += l;
     if (a.flag("--json")) {
         nlohmann::json j = {{"network", desc.name},
                             {"neurons", net.neurons()},
@@ -115,6 +118,10 @@ int run_on_chip_verb(const args& a, const network_description& desc, const std::
                             {"output", out ? nlohmann::json(*out) : nlohmann::json(nullptr)},
                             {"populations", nlohmann::json::object()},
                             {"chip", chips::report_json(r)}};
+        if (one_inference) {
+            j["chip"]["energy_per_inference_j"] = r.energy_j;
+            j["chip"]["latency_per_inference_s"] = run_time_s;
+        }
         for (const auto& s : res.spikes) j["populations"][s.population] = {{"spikes", s.steps.size()}};
         std::cout << j.dump(2) << "\n";
         return ok;
@@ -126,9 +133,17 @@ int run_on_chip_verb(const args& a, const network_description& desc, const std::
                 static_cast<unsigned long long>(r.messages), static_cast<unsigned long long>(r.hops),
                 static_cast<unsigned long long>(r.late_spikes));
     std::printf("energy     %.4g J (%.4g J per step)\n", r.energy_j, r.energy_per_step_j);
+    if (one_inference)
+        std::printf("inference  %.4g J and %.4g s per inference (a network from spikekit convert replays one "
+                    "sample)\n",
+                    r.energy_j, run_time_s);
     for (const auto& [k, e] : r.energy_by_kind)
         if (e > 0) std::printf("  %-16s %.4g J\n", k.c_str(), e);
     std::printf("latency    %.4g s per step (max %.4g s)\n", r.latency_mean_s, r.latency_max_s);
+    if (r.link_buffer_depth)
+        std::printf("links      buffers of %u packets: %llu stalls (packets that waited for room), longest "
+                    "queue %u\n",
+                    r.link_buffer_depth, static_cast<unsigned long long>(r.stalls), r.max_queue);
     if (!res.weights.empty())
         std::printf("learning   %llu weight updates on the online cores (%zu plastic projection%s)\n",
                     static_cast<unsigned long long>(r.weight_updates), res.weights.size(),

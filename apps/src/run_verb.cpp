@@ -57,7 +57,10 @@ options:
   --step-period S   with --gals: step period in seconds (default: the chip's clock.time_step_s)
   --jitter S        with --gals: per-step start jitter in seconds (default: the chip's)
   --skew-ppm P      with --gals: per-core clock frequency spread (default: the chip's)
-  --heatmap FILE    with --chip: a PNG of the chip, cores coloured by load, mesh links by packets
+  --heatmap FILE    with --chip: a picture of the chip (.png or .svg): cores on its grid coloured by
+                    load, links by packets, with colour bars
+  --latency-plot FILE  with --chip: the latency of every time step (.png or .svg), mean and max marked
+  --link-buffer N   with --chip: packets a link buffers (0: unbounded; default: the chip's)
   --max-memory SIZE refuse, before building, a network whose estimated memory exceeds SIZE (such as 4GB,
                     512MiB; default: the memory available now)
   -j, --json        print a JSON summary on stdout (with --chip: and a "chip" object)
@@ -100,7 +103,7 @@ int run_verb(const std::vector<std::string>& argv) {
     args a(argv, {"--json", "--quiet", "--help", "--no-output", "--gals"},
            {"--out", "--threads", "--seed", "--duration", "--checkpoint", "--checkpoint-at", "--resume",
             "--max-memory", "--chip", "--placement", "--step-period", "--jitter", "--skew-ppm", "--heatmap",
-            "--plot"});
+            "--plot", "--latency-plot", "--link-buffer"});
     if (a.flag("--help")) {
         std::cout << run_help;
         return ok;
@@ -150,6 +153,11 @@ int run_verb(const std::vector<std::string>& argv) {
     check_memory(desc, models, memory_limit(a),
                  a.get("--max-memory") ? "--max-memory " + *a.get("--max-memory") : "available memory");
     events::resolve_replays(desc); // recordings replayed into spike_source populations
+    for (const char* o : {"--heatmap", "--latency-plot"})
+        if (const auto f = a.get(o)) {
+            if (!a.get("--chip")) throw usage_error(std::string(o) + " draws a chip run: give --chip NAME");
+            check_figure_path(o, *f, inputs);
+        }
     if (a.get("--chip")) {
         if (resume || checkpoint) throw usage_error("--chip runs from the start, without checkpoints");
         return run_on_chip_verb(a, desc,

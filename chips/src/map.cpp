@@ -142,18 +142,22 @@ void compute_links(const chip_network& net, const chip_spec& chip, const out_syn
     const auto core = core_of_neurons(net, p);
     const noc_model noc(chip);
     std::map<std::pair<std::uint32_t, std::uint32_t>, link_traffic> links;
-    std::vector<std::uint64_t> stamp(chip.total_cores(), UINT64_MAX);
+    // one row at a time: synapses per target core in a dense array, then one map entry per core reached
+    std::vector<std::uint64_t> per_core(chip.total_cores(), 0);
+    std::vector<std::uint32_t> reached;
     for (std::uint64_t s = 0; s < net.neurons(); ++s) {
         if (core[s] == UINT32_MAX) continue;
         for (auto i = out.start[s]; i < out.start[s + 1]; ++i) {
             const auto c = core[out.target[i]];
-            auto& l = links[{core[s], c}];
-            ++l.synapses;
-            if (stamp[c] != s) {
-                stamp[c] = s;
-                ++l.messages;
-            }
+            if (per_core[c]++ == 0) reached.push_back(c);
         }
+        for (auto c : reached) {
+            auto& l = links[{core[s], c}];
+            l.synapses += per_core[c];
+            ++l.messages;
+            per_core[c] = 0;
+        }
+        reached.clear();
     }
     for (auto& [k, l] : links) {
         l.from = k.first;

@@ -34,7 +34,12 @@ nlohmann::json report_json(const chip_report& r) {
                               {"synaptic_events", c.synaptic_events},
                               {"busy_s", c.busy_s},
                               {"energy_j", c.energy_j}});
-    for (const auto& [name, n] : r.links) j["links"][name] = n;
+    j["link_buffer_depth"] = r.link_buffer_depth; // 0: unbounded
+    j["stalls"] = r.stalls;
+    j["max_queue"] = r.max_queue;
+    j["links"] = nlohmann::json::object();
+    for (const auto& l : r.links)
+        j["links"][l.name] = {{"packets", l.packets}, {"stalls", l.stalls}, {"max_queue", l.max_queue}};
     return j;
 }
 

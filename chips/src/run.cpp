@@ -103,51 +103,83 @@ void engine::host_inputs(std::int64_t s, double start) {
     }
 }
 
-// 2. The step's packets cross the network in order of departure, waiting for busy links.
-void engine::network() {
-    // Each core's packets are already in departure order: merge the streams (a heap over their heads).
-    merged.clear();
-    heads.clear();
-    for (std::uint32_t b = 0, i = 0; i < stream_end.size(); b = stream_end[i++])
-        if (b < stream_end[i]) heads.emplace_back(b, stream_end[i]);
-    auto later = [&](const auto& x, const auto& y) {
-        const auto &a = sent[x.first], &b = sent[y.first];
-        return a.depart > b.depart || (a.depart == b.depart && a.serial > b.serial);
-    };
-    std::make_heap(heads.begin(), heads.end(), later);
-    while (!heads.empty()) {
-        std::pop_heap(heads.begin(), heads.end(), later);
-        auto& h = heads.back();
-        merged.push_back(h.first);
-        if (++h.first < h.second)
-            std::push_heap(heads.begin(), heads.end(), later);
-        else
-            heads.pop_back();
+// A packet ready at `t` to enter `link` (coming from link `prev`, or from its core): waits while the link's
+// buffer is full (holding `prev`), then for the link; returns when it starts across it.
+inline double engine::cross(std::uint32_t link, double busy, double t, std::uint32_t prev) {
+    double go = std::max(t, link_free[link]);
+    if (const std::uint32_t depth = buffer_depth) {
+        // the start times of the link's last `depth` packets, oldest at pos (they never decrease)
+        double* last = link_ring.data() + std::uint64_t{link} * depth;
+        auto& pos = link_ring_pos[link];
+        if (last[pos] > t) { // `depth` packets are still waiting: room at the oldest one's start
+            t = last[pos];
+            ++link_stalls[link];
+            if (prev != UINT32_MAX) link_free[prev] = std::max(link_free[prev], t);
+            go = std::max(t, link_free[link]);
+        }
+        if (go > t && link_max_queue[link] < depth) { // it waits: the queue is it and the packets that start
+                                                      // after t (the newest ones)
+            std::uint32_t lo = 0, hi = depth; // the oldest of the last `depth` starts after t: binary search
+            while (lo < hi) {
+                const std::uint32_t mid = (lo + hi) / 2, at = pos + mid;
+                if (last[at < depth ? at : at - depth] > t)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            link_max_queue[link] = std::max(link_max_queue[link], depth - lo + 1);
+        }
+        last[pos] = go;
+        pos = pos + 1 == depth ? 0 : pos + 1;
     }
-    const double link_busy_fixed = chip.noc.link_bandwidth_pps ? 1.0 / *chip.noc.link_bandwidth_pps : -1.0;
+    link_free[link] = go + busy;
+    return go;
+}
+
+// 2. The step's packets cross the network in order of departure, waiting for busy links and, when the chip
+// bounds link buffers, for room in the next link's buffer (back-pressure: the packet holds the link it is
+// on until then).
+void engine::network() {
+    // Each core's packets are in departure order; order them all by (departure, send order).
+    time_sort(
+        sent, [](const sent_packet& p) { return p.depart; }, sent_tmp, sort_count);
     deliveries.clear();
-    for (std::uint32_t order = 0; order < merged.size(); ++order) {
-        const auto& sp = sent[merged[order]];
+    for (std::uint32_t order = 0; order < sent.size(); ++order) {
+        const auto& sp = sent[order];
         const auto& pk = pkts[sp.pkt];
+        if (pk.count ==
+            1) { // one destination: hops, energy and link packets are counted per route at the end
+            double t = sp.depart;
+            if (const auto r = pk.route; r != UINT32_MAX) {
+                ++route_uses[r];
+                ++rep.messages;
+                std::uint32_t prev = UINT32_MAX;
+                for (auto hi = hops_start[r]; hi < hops_start[r + 1]; ++hi) {
+                    const auto& h = hops_flat[hi];
+                    t = cross(h.link, h.busy, t, prev) + h.latency;
+                    prev = h.link;
+                }
+            }
+            deliveries.push_back({t, pk.first, order});
+            continue;
+        }
         const std::uint64_t stamp = serial++;
         rep.messages += groups[pk.first].route != UINT32_MAX;
         for (std::uint32_t gi = pk.first; gi < pk.first + pk.count; ++gi) {
             double t = sp.depart;
             if (const auto r = groups[gi].route; r != UINT32_MAX) {
+                std::uint32_t prev = UINT32_MAX;
                 for (auto hi = hops_start[r]; hi < hops_start[r + 1]; ++hi) {
                     const auto& h = hops_flat[hi];
-                    if (link_stamp[h.link] == stamp) { // a multicast packet crosses a shared link once
-                        t = link_depart[h.link];
-                        continue;
+                    if (link_stamp[h.link] != stamp) { // a multicast packet crosses a shared link once
+                        link_stamp[h.link] = stamp;
+                        link_depart[h.link] = cross(h.link, h.busy, t, prev) + h.latency;
+                        ++link_packets[h.link];
+                        rep.hops += h.is_hop;
+                        hop_energy += h.energy;
                     }
-                    link_stamp[h.link] = stamp;
-                    const double go = std::max(t, link_free[h.link]);
-                    link_free[h.link] = go + (link_busy_fixed >= 0 ? link_busy_fixed : h.latency);
-                    t = go + h.latency;
-                    link_depart[h.link] = t;
-                    ++link_packets[h.link];
-                    rep.hops += h.is_hop;
-                    hop_energy += h.energy;
+                    t = link_depart[h.link];
+                    prev = h.link;
                 }
                 if (gi > pk.first) ++rep.multicast_copies;
             }
@@ -163,23 +195,16 @@ double engine::synapse_units(std::int64_t s) {
     const std::uint64_t n = net.neurons();
     for (std::uint32_t dd = 0; dd < ring_slots; ++dd)
         slot_base[dd] = static_cast<std::uint64_t>((s + dd) % ring_slots) * n;
-    // bucket by destination core, then order each core's packets by arrival
-    std::fill(bucket.begin(), bucket.end(), 0u);
-    for (const auto& d : deliveries) ++bucket[dense_core[groups[d.group].core] + 1];
-    for (std::size_t i = 1; i < bucket.size(); ++i) bucket[i] += bucket[i - 1];
-    by_core.resize(deliveries.size());
-    for (const auto& d : deliveries) by_core[bucket[dense_core[groups[d.group].core]]++] = d;
+    // deliveries by arrival (stably: ties in send order); each core's synapse unit takes its own in that
+    // order
+    time_sort(
+        deliveries, [](const delivery& d) { return d.arrive; }, deliveries_tmp, sort_count);
     double end = 0;
-    for (std::size_t b = 0, first = 0; b + 1 < bucket.size(); first = bucket[b++]) {
-        const auto lo = by_core.begin() + static_cast<std::ptrdiff_t>(first),
-                   hi = by_core.begin() + bucket[b];
-        std::sort(lo, hi, [](const auto& x, const auto& y) {
-            return x.arrive < y.arrive || (x.arrive == y.arrive && x.serial < y.serial);
-        });
-        for (auto it = lo; it != hi; ++it) {
-            const auto& g = groups[it->group];
+    {
+        for (const auto& d : deliveries) {
+            const auto& g = groups[d.group];
             auto& k = counts[g.core];
-            const double start = std::max(it->arrive, syn_free[g.core]);
+            const double start = std::max(d.arrive, syn_free[g.core]);
             const double done = start + t_in + static_cast<double>(g.end - g.begin) * t_syn;
             k.busy += done - start;
             syn_free[g.core] = done;
@@ -194,14 +219,15 @@ double engine::synapse_units(std::int64_t s) {
                                                   opt.gals ? late_by_delay.data() : nullptr);
                 continue;
             }
+            const synapse* sy = syns.data();
             if (!opt.gals && g.delay) { // one delay: one row of the ring
                 std::int64_t* row = ring.data() + slot_base[g.delay];
-                for (auto i = g.begin; i < g.end; ++i) row[syn_target[i]] += syn_weight[i];
+                for (auto i = g.begin; i < g.end; ++i) row[sy[i].target] += sy[i].weight;
                 continue;
             }
             if (!opt.gals) {
                 for (auto i = g.begin; i < g.end; ++i)
-                    ring[slot_base[syn_delay[i]] + syn_target[i]] += syn_weight[i];
+                    ring[slot_base[syn_delay[i]] + sy[i].target] += sy[i].weight;
                 continue;
             }
             bool late = false;
@@ -210,7 +236,7 @@ double engine::synapse_units(std::int64_t s) {
                 slot_base[dd] = static_cast<std::uint64_t>((s + dd + late_by_delay[dd]) % ring_slots) * n;
             }
             for (auto i = g.begin; i < g.end; ++i) {
-                ring[slot_base[syn_delay[i]] + syn_target[i]] += syn_weight[i];
+                ring[slot_base[syn_delay[i]] + sy[i].target] += sy[i].weight;
                 late = late || late_by_delay[syn_delay[i]];
             }
             rep.late_spikes += late;
@@ -230,7 +256,6 @@ void engine::run() {
     for (std::int64_t s = 0; s < steps; ++s) {
         refresh_currents(s);
         sent.clear();
-        stream_end.clear();
         const double t_learn = or0(chip.latency.weight_update);
         if (learn)
             learn->arrivals(s, ring.data() + static_cast<std::uint64_t>(s % ring_slots) * net.neurons());
@@ -241,10 +266,8 @@ void engine::run() {
                                  (learn ? static_cast<double>(learn->updates_now()[c]) * t_learn : 0.0);
             first_start = std::min(first_start, start);
             step_end = std::max(step_end, neuron_unit(c, s, start));
-            stream_end.push_back(static_cast<std::uint32_t>(sent.size()));
         }
         host_inputs(s, opt.gals ? 0.0 : now);
-        stream_end.push_back(static_cast<std::uint32_t>(sent.size()));
         network();
         step_end = std::max(step_end, synapse_units(s));
         if (learn) step_end += static_cast<double>(learn->end_of_step(s)) * t_learn; // weight decay
@@ -256,10 +279,17 @@ void engine::run() {
         }
     }
     rep.steps = steps;
-    rep.energy_by_kind["hop"] = hop_energy;
 }
 
 void engine::finish() {
+    for (std::uint32_t r = 0; r < route_uses.size(); ++r)
+        for (auto hi = hops_start[r]; hi < hops_start[r + 1]; ++hi) {
+            const auto& h = hops_flat[hi];
+            link_packets[h.link] += route_uses[r];
+            rep.hops += h.is_hop * route_uses[r];
+            hop_energy += h.energy * static_cast<double>(route_uses[r]);
+        }
+    rep.energy_by_kind["hop"] = hop_energy;
     const auto& e = chip.energy;
     per_core_counts total;
     std::uint64_t total_updates = 0;
@@ -320,6 +350,11 @@ void engine::finish() {
     rep.static_energy_j = static_cast<double>(powered) * or0(chip.statics.watts_per_core) * elapsed;
     by["static"] = rep.static_energy_j;
     for (const auto& [kind, j] : by) rep.energy_j += j;
+    for (std::uint32_t pi = 0; pi < net.pops.size(); ++pi)
+        if (!net.pops[pi].input) {
+            const auto g0 = static_cast<std::ptrdiff_t>(net.pops[pi].gid0);
+            spikes[spikes_of_pop[pi]].v_end.assign(v.begin() + g0, v.begin() + g0 + net.pops[pi].size);
+        }
     rep.preset = chip.name;
     rep.gals = opt.gals;
     rep.cores_used = static_cast<std::uint32_t>(used_cores.size());
@@ -334,8 +369,13 @@ void engine::finish() {
     if (rep.steps > 0) rep.latency_mean_s /= static_cast<double>(rep.steps);
     rep.unknowns = chip.unknowns();
     rep.link_packets = link_packets;
-    for (std::uint32_t l = 0; l < link_packets.size(); ++l)
-        if (link_packets[l]) rep.links.emplace_back(noc.link_name(l), link_packets[l]);
+    rep.link_buffer_depth = buffer_depth;
+    for (std::uint32_t l = 0; l < link_packets.size(); ++l) {
+        rep.stalls += link_stalls[l];
+        rep.max_queue = std::max(rep.max_queue, link_max_queue[l]);
+        if (link_packets[l])
+            rep.links.push_back({noc.link_name(l), link_packets[l], link_stalls[l], link_max_queue[l]});
+    }
 }
 
 } // namespace spikekit::chips::detail

@@ -1,6 +1,7 @@
 // Building a chip run: checks that the network can run there, neuron state, synapses grouped into packets.
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 
 #include "run_engine.hpp"
@@ -71,7 +72,7 @@ void engine::build() {
         std::copy(pop.threshold.begin(), pop.threshold.end(),
                   threshold.begin() + static_cast<std::ptrdiff_t>(pop.gid0));
         spikes_of_pop[pi] = spikes.size();
-        spikes.push_back({pop.name, {}, {}});
+        spikes.push_back({pop.name, {}, {}, {}});
     }
     for (const auto& c : net.currents) {
         current_changes.push_back(c.start);
@@ -85,51 +86,88 @@ void engine::build() {
         check_online(net, chip, pl);
         learn = std::make_unique<learn_engine>(net, core_of, chip.total_cores());
     }
-    // Synapses of each source sorted by (packet key, plastic, destination core): the key is the target
-    // population on trees (one multicast packet per destination layer), nothing elsewhere; plastic synapses
-    // form their own groups (they wait in an online core's axon buffer).
-    auto out = outgoing(net, learn ? [&](std::size_t pr, std::size_t i) { return learn->index_of(pr, i); }
-                                   : learn_index_fn{});
-    if (learn) syn_learn.resize(out.target.size());
+    // Synapses of each source ordered by (packet key, plastic, destination core), stably: the key is the
+    // target population on trees (one multicast packet per destination layer), nothing elsewhere; plastic
+    // synapses form their own groups (they wait in an online core's axon buffer). Two counting sorts over
+    // all synapses: by key, then (stably) by source.
     const bool tree = chip.noc.multicast == noc_spec::multicast_kind::mask_hypercube;
     const bool one_packet = chip.noc.multicast == noc_spec::multicast_kind::key_mask_table;
-    std::uint32_t max_delay = 1;
-    syn_target.resize(out.target.size());
-    syn_weight.resize(out.target.size());
-    syn_delay.resize(out.target.size());
-    pkt_start.assign(n + 1, 0);
-    std::vector<std::uint64_t> order;
-    for (std::uint64_t s = 0; s < n; ++s) {
-        const auto b = out.start[s], e = out.start[s + 1];
-        order.resize(e - b);
-        std::iota(order.begin(), order.end(), b);
-        auto key = [&](std::uint64_t k) {
-            const auto t = out.target[k];
-            const std::uint64_t learns = learn && out.learn[k] != UINT32_MAX;
-            return (std::uint64_t{tree ? pop_of[t] : 0u} << 33) | learns << 32 | core_of[t];
-        };
-        std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) { return key(x) < key(y); });
-        for (std::uint64_t k = 0; k < order.size(); ++k) {
-            syn_target[b + k] = out.target[order[k]];
-            syn_weight[b + k] = out.weight[order[k]];
-            syn_delay[b + k] = out.delay[order[k]];
-            if (learn) syn_learn[b + k] = out.learn[order[k]];
-            max_delay = std::max(max_delay, out.delay[order[k]]);
+    const std::uint64_t n_cores = chip.total_cores() + 1; // + 1: a host input (no core)
+    const std::uint64_t per_packet = 2 * n_cores; // keys of one packet key: (static | plastic) x core
+    auto key = [&](std::uint64_t t, bool plastic) {
+        const std::uint64_t c = core_of[t] == UINT32_MAX ? n_cores - 1 : core_of[t];
+        return (tree ? pop_of[t] * per_packet : 0) + (plastic ? n_cores : 0) + c;
+    };
+    const std::uint64_t n_keys = (tree ? net.pops.size() : 1) * per_packet;
+    std::uint64_t total = 0;
+    for (const auto& pr : net.projs) total += pr.source.size();
+    struct by_key {
+        std::uint32_t src, tgt, delay;
+        std::int32_t weight;
+        std::uint32_t learn; // learning index, UINT32_MAX: static
+    };
+    auto learn_index = [&](std::size_t proj, std::size_t i) {
+        return learn ? learn->index_of(proj, i) : UINT32_MAX;
+    };
+    std::vector<by_key> sorted(total);
+    {
+        std::vector<std::uint64_t> at(n_keys + 1, 0);
+        for (std::size_t p = 0; p < net.projs.size(); ++p) {
+            const auto& pr = net.projs[p];
+            const auto t0 = net.pops[pr.tgt].gid0;
+            for (std::size_t i = 0; i < pr.target.size(); ++i)
+                ++at[key(t0 + pr.target[i], learn_index(p, i) != UINT32_MAX) + 1];
         }
+        for (std::uint64_t k = 0; k < n_keys; ++k) at[k + 1] += at[k];
+        pkt_start.assign(n + 1, 0); // first: synapses per source
+        for (std::size_t p = 0; p < net.projs.size(); ++p) {
+            const auto& pr = net.projs[p];
+            const auto s0 = net.pops[pr.src].gid0, t0 = net.pops[pr.tgt].gid0;
+            for (std::size_t i = 0; i < pr.source.size(); ++i) {
+                const auto src = static_cast<std::uint32_t>(s0 + pr.source[i]),
+                           tgt = static_cast<std::uint32_t>(t0 + pr.target[i]);
+                const auto l = learn_index(p, i);
+                sorted[at[key(tgt, l != UINT32_MAX)]++] = {src, tgt, pr.delay_steps[i], pr.weight[i], l};
+                ++pkt_start[src + 1];
+            }
+        }
+    }
+    std::vector<std::uint64_t> row(n + 1, 0);
+    for (std::uint64_t s = 0; s < n; ++s) row[s + 1] = row[s] + pkt_start[s + 1];
+    syns.resize(total);
+    syn_delay.resize(total);
+    if (learn) syn_learn.resize(total);
+    std::uint32_t max_delay = 1;
+    {
+        std::vector<std::uint64_t> next(row.begin(), row.end() - 1);
+        for (const auto& x : sorted) {
+            const auto at = next[x.src]++;
+            syns[at] = {x.tgt, x.weight};
+            syn_delay[at] = x.delay;
+            if (learn) syn_learn[at] = x.learn;
+            max_delay = std::max(max_delay, x.delay);
+        }
+    }
+    std::vector<by_key>().swap(sorted);
+    for (std::uint64_t s = 0; s < n; ++s) {
+        const auto b = row[s], e = row[s + 1];
         pkt_start[s] = pkts.size();
+        auto plastic = [&](std::uint64_t k) { return learn && syn_learn[k] != UINT32_MAX; };
+        auto key_at = [&](std::uint64_t k) { return key(syns[k].target, plastic(k)); };
         for (std::uint64_t k = b; k < e;) {
-            const auto pkey = key(k) >> 33;
+            const auto pkey = key_at(k) / per_packet;
             const auto first = static_cast<std::uint32_t>(groups.size());
-            while (k < e && (one_packet || (key(k) >> 33) == pkey)) {
-                const auto gkey = key(k);
+            while (k < e && (one_packet || key_at(k) / per_packet == pkey)) {
+                const auto c = core_of[syns[k].target];
+                const bool learns_here = plastic(k);
                 const auto g0 = k;
-                while (k < e && key(k) == gkey) ++k; // one core, static or plastic
-                const auto c = core_of[syn_target[g0]];
-                groups.push_back({c, UINT32_MAX, 0, g0, k});
-                if (std::all_of(syn_delay.begin() + static_cast<std::ptrdiff_t>(g0),
-                                syn_delay.begin() + static_cast<std::ptrdiff_t>(k),
-                                [&](std::uint32_t x) { return x == syn_delay[g0]; }))
-                    groups.back().delay = syn_delay[g0];
+                std::uint32_t d = syn_delay[k];
+                while (k < e && core_of[syns[k].target] == c && plastic(k) == learns_here &&
+                       (one_packet || key_at(k) / per_packet == pkey)) {
+                    if (syn_delay[k] != d) d = 0;
+                    ++k;
+                }
+                groups.push_back({c, UINT32_MAX, d, g0, k});
                 if (!tree && !one_packet) break; // per-axon fan-out: one packet per destination core
             }
             pkts.push_back({first, static_cast<std::uint32_t>(groups.size()) - first});
@@ -154,21 +192,31 @@ void engine::build() {
             for (auto pk = pkt_start[src]; pk < pkt_start[src + 1]; ++pk)
                 for (auto gi = pkts[pk].first; gi < pkts[pk].first + pkts[pk].count; ++gi)
                     groups[gi].route = route(core_of[src], groups[gi].core);
+    for (auto& pk : pkts) pk.route = groups[pk.first].route;
     hops_start.push_back(0);
+    const double link_busy_fixed = chip.noc.link_bandwidth_pps ? 1.0 / *chip.noc.link_bandwidth_pps : -1.0;
     for (const auto& r : route_pool) {
-        for (const auto& h : r) hops_flat.push_back({h.link, h.is_hop ? 1u : 0u, h.latency, h.energy});
+        for (const auto& h : r)
+            hops_flat.push_back({h.link, h.is_hop ? 1u : 0u, h.latency,
+                                 link_busy_fixed >= 0 ? link_busy_fixed : h.latency, h.energy});
         hops_start.push_back(static_cast<std::uint32_t>(hops_flat.size()));
     }
     slot_base.assign(ring_slots, 0);
     late_by_delay.assign(ring_slots, 0);
     input_cursor.assign(n, 0);
-    bucket.assign(used_cores.size() + 1, 0);
     counts.resize(chip.total_cores());
     link_free.assign(noc.links(), 0.0);
     link_depart.assign(noc.links(), 0.0);
     link_stamp.assign(noc.links(), UINT64_MAX);
     link_packets.assign(noc.links(), 0);
     syn_free.assign(chip.total_cores(), 0.0);
+    link_stalls.assign(noc.links(), 0);
+    route_uses.assign(route_pool.size(), 0);
+    link_max_queue.assign(noc.links(), 0);
+    buffer_depth = chip.noc.link_buffer_depth.value_or(0);
+    if (opt.link_buffer_depth) buffer_depth = *opt.link_buffer_depth;
+    link_ring.assign(std::uint64_t{noc.links()} * buffer_depth, -INFINITY);
+    link_ring_pos.assign(noc.links(), 0);
 
     // Per-core clocks for GALS: frequency spread, phase, drawn once per core from the network's seed.
     core_skew.assign(chip.total_cores(), 0.0);

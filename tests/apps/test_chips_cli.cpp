@@ -2,9 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "../support/test_support.hpp"
 
@@ -128,4 +127,41 @@ TEST_CASE("spikekit run --chip paicore learns on the online cores and writes the
     r = run_command(bin + " map " + cfg + " --chip paicore");
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("(online cores, learning)") != std::string::npos);
+}
+
+TEST_CASE("spikekit run --chip: pictures, link buffers and the link report") {
+    temp_dir dir("cli_chip_pictures");
+    const auto cfg = source_path("examples/chips/deep_layers.json");
+    const auto heat = dir.file("chip.png"), lat = dir.file("latency.svg");
+    auto r = run_command(bin + " run " + cfg + " --chip loihi --heatmap " + heat + " --latency-plot " + lat +
+                             " --link-buffer 2 --json",
+                         false);
+    REQUIRE(r.exit_code == 0);
+    const auto c = nlohmann::json::parse(r.out)["chip"];
+    CHECK(c["link_buffer_depth"] == 2);
+    CHECK(c["stalls"].get<std::uint64_t>() > 0);
+    CHECK(c["max_queue"] == 2);
+    std::uint64_t stalls = 0;
+    for (const auto& [name, l] : c["links"].items()) {
+        CHECK(l.contains("packets"));
+        CHECK(l["max_queue"].get<std::uint32_t>() <= 2);
+        stalls += l["stalls"].get<std::uint64_t>();
+    }
+    CHECK(stalls == c["stalls"].get<std::uint64_t>());
+    CHECK(!c.contains("energy_per_inference_j")); // not a network from spikekit convert
+    std::ifstream png(heat, std::ios::binary);
+    char magic[4] = {};
+    png.read(magic, 4);
+    CHECK(std::string(magic + 1, 3) == "PNG");
+    std::ifstream svg(lat);
+    std::ostringstream text;
+    text << svg.rdbuf();
+    const std::string head = text.str();
+    CHECK(head.find("<svg") != std::string::npos);
+    CHECK(head.find("latency (us)") != std::string::npos);
+    r = run_command(bin + " run " + cfg + " --chip loihi --latency-plot " + dir.file("x.gif"));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("x.gif") != std::string::npos);
+    r = run_command(bin + " run " + cfg + " --chip loihi --link-buffer -1");
+    CHECK(r.exit_code == 2);
 }

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "chip_nets.hpp"
-#include "spikekit/chips/heat_map.hpp"
+#include "spikekit/chips/figures.hpp"
 #include "spikekit/chips/run.hpp"
 #include "spikekit/core/error.hpp"
 
@@ -214,25 +214,122 @@ TEST_CASE("runs that cannot happen are refused with the reason") {
                          doctest::Contains("does not fit the chip"), input_error);
 }
 
-TEST_CASE("the heat map colours used cores by load and leaves the others dark") {
-    const auto net = always_firing(4, 8, 2, 3);
+TEST_CASE("the chip picture: cores on the grid coloured by load, links by packets, colour bars, a title") {
+    const auto net = always_firing(16, 64, 4, 4); // 16 cores on 4 tiles of loihi
     const auto chip = find_chip("loihi");
     run_options o;
     o.steps = 3;
     const auto r = run_on_chip(net, chip, map_network(net, chip), o).report;
-    const auto img = heat_map(chip, r);
-    CHECK(img.width == 32 * 24);
-    CHECK(img.height == 4 * 24);
-    REQUIRE(img.rgb.size() == std::size_t{img.width} * img.height * 3);
-    auto px = [&](std::uint32_t core) { // centre of a core's square (grid row 0 at the bottom)
-        const std::uint32_t x = (core % 32) * 24 + 12, y = (3 - core / 32) * 24 + 12;
-        return img.rgb[(std::size_t{y} * img.width + x) * 3];
-    };
-    std::vector<std::uint32_t> used;
-    for (const auto& c : r.cores) used.push_back(c.core);
-    REQUIRE(used.size() == 4);
-    CHECK(px(used[0]) > 100); // loaded: orange to yellow
-    std::uint32_t idle = 0;
-    while (std::find(used.begin(), used.end(), idle) != used.end()) ++idle;
-    CHECK(px(idle) == 30); // background
+    const auto fig = chip_figure(chip, r, "sanafe16");
+    CHECK(fig.title.find("loihi") != std::string::npos);
+    CHECK(fig.title.find("sanafe16") != std::string::npos);
+    REQUIRE(fig.panels().size() == 2);
+    const auto& load = fig.panels()[0];
+    REQUIRE(load.scale());
+    CHECK(load.x.label == "core x");
+    CHECK(*load.x.max == 32);
+    CHECK(*load.y.max == 4);
+    // one square per core (all 128 grey first, then the 16 used ones in colour), the busiest at the top of
+    // the map
+    std::size_t rects = 0, hottest = 0;
+    for (const auto& s : load.all())
+        if (s.k == io::panel::kind::rect) {
+            ++rects;
+            hottest += s.c == io::colour_map(1.0);
+        }
+    CHECK(rects == 128 + 16);
+    CHECK(hottest >= 1);
+    const auto& links = fig.panels()[1];
+    REQUIRE(links.scale());
+    std::uint64_t most = 0;
+    for (auto n : r.link_packets) most = std::max(most, n);
+    CHECK(most > 0);
+    CHECK(links.scale()->hi == static_cast<double>(most));
+    const auto img = fig.render();
+    CHECK(img.width == 1100);
+    CHECK(img.rgb.size() == std::size_t{img.width} * img.height * 3);
+
+    const auto lat = latency_figure(r, "sanafe16");
+    REQUIRE(lat.panels().size() == 1);
+    const auto& p = lat.panels()[0];
+    CHECK(p.y.label == "latency (us)");
+    REQUIRE(p.all().size() == 3);
+    CHECK(p.all()[0].ys.size() == 3); // one point per step
+    CHECK(p.all()[1].label.find("mean") == 0);
+    CHECK(p.all()[2].ys[0] == doctest::Approx(r.latency_max_s * 1e6));
+}
+
+TEST_CASE("bounded link buffers: packets wait for room (stalls), spikes unchanged, queues within the depth") {
+    // 16 cores of 64 always-firing neurons on 4 tiles: every step 4,096 packets share the tiles' links,
+    // slow ones here (10 M packets/s) so that the network, not the synapse units, sets the pace
+    const auto net = always_firing(16, 64, 4, 4);
+    auto chip = find_chip("loihi");
+    chip.noc.link_bandwidth_pps = 1e7;
+    const auto p = map_network(net, chip);
+    REQUIRE(p.fits);
+    run_options o;
+    o.steps = 4;
+    o.link_buffer_depth = 0; // unbounded
+    const auto free_run = run_on_chip(net, chip, p, o);
+    CHECK(free_run.report.link_buffer_depth == 0);
+    CHECK(free_run.report.stalls == 0);
+    CHECK(free_run.report.max_queue == 0);
+    o.link_buffer_depth = 1;
+    const auto tight = run_on_chip(net, chip, p, o);
+    CHECK(tight.report.link_buffer_depth == 1);
+    CHECK(tight.report.stalls > 0);
+    CHECK(tight.report.max_queue == 1);
+    std::uint64_t stalls = 0, packets = 0;
+    for (const auto& l : tight.report.links) {
+        stalls += l.stalls;
+        packets += l.packets;
+        CHECK(l.max_queue <= 1);
+        CHECK(l.stalls <= l.packets);
+    }
+    CHECK(stalls == tight.report.stalls);
+    std::uint64_t free_packets = 0;
+    for (const auto& l : free_run.report.links) free_packets += l.packets;
+    CHECK(packets == free_packets); // the same packets cross the same links
+    // waiting upstream holds the upstream link: steps take no less time, the spikes stay the kernel's
+    CHECK(tight.report.latency_mean_s >= free_run.report.latency_mean_s);
+    CHECK(spikes_of(tight) == spikes_of(free_run));
+    o.link_buffer_depth = 100000; // deeper than any queue: the same timing as unbounded, queues measured
+    const auto deep = run_on_chip(net, chip, p, o);
+    CHECK(deep.report.stalls == 0);
+    CHECK(deep.report.max_queue > 1);
+    CHECK(deep.report.latency_mean_s == free_run.report.latency_mean_s);
+    // the preset's depth (16, SANA-FE's arch/loihi.yaml) applies when no option overrides it
+    o.link_buffer_depth.reset();
+    CHECK(run_on_chip(net, chip, p, o).report.link_buffer_depth == 16);
+}
+
+TEST_CASE("GALS: a late packet's input reaches its target exactly one step later") {
+    // in -> l1 -> l2, one neuron each, every weight the threshold: a spike passes one layer per step
+    auto net = test::layered({1, 1, 1}, 8);
+    for (auto& pr : net.projs) pr.weight.assign(pr.weight.size(), 64);
+    for (auto& p : net.pops)
+        if (!p.input) p.threshold.assign(p.size, 64);
+    net.pops[0].spike_steps = {{2}};
+    const auto chip = find_chip("loihi");
+    const auto p = map_network(net, chip);
+    REQUIRE(p.fits);
+    run_options o;
+    o.steps = 8;
+    const auto barrier = spikes_of(run_on_chip(net, chip, p, o));
+    REQUIRE(barrier.at("l1").size() == 1);
+    REQUIRE(barrier.at("l2").size() == 1);
+    CHECK(barrier.at("l2")[0].first == barrier.at("l1")[0].first + 1);
+    o.gals = true;
+    o.step_period_s = 1e-3; // slow clocks: nothing slips
+    const auto slow = run_on_chip(net, chip, p, o);
+    CHECK(slow.report.late_spikes == 0);
+    CHECK(spikes_of(slow) == barrier);
+    o.step_period_s = 1e-9; // a step far shorter than one packet's work: both deliveries slip one step
+    const auto fast = run_on_chip(net, chip, p, o);
+    CHECK(fast.report.late_spikes == 2);
+    const auto got = spikes_of(fast);
+    REQUIRE(got.at("l1").size() == 1);
+    REQUIRE(got.at("l2").size() == 1);
+    CHECK(got.at("l1")[0].first == barrier.at("l1")[0].first + 1);
+    CHECK(got.at("l2")[0].first == barrier.at("l2")[0].first + 2);
 }

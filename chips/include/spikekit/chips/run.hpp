@@ -32,12 +32,22 @@ struct run_options {
     bool gals = false;
     std::optional<double> step_period_s, skew_ppm, phase_s, jitter_s; // override the chip's clock
     bool record = true;                                               // keep every spike
+    std::optional<std::uint32_t> link_buffer_depth;                   // override the chip's (0: unbounded)
 };
 
 struct core_report {
     std::uint32_t core = 0;
     std::uint64_t neurons = 0, spikes = 0, packets_out = 0, packets_in = 0, synaptic_events = 0;
     double busy_s = 0, energy_j = 0;
+};
+
+// One link's traffic: packets carried; stalls = packets that found its buffer full and waited upstream;
+// max_queue = most packets waiting in its buffer at once, the arriving one included (measured when the chip
+// bounds link buffers, 0 otherwise or when no packet had to wait).
+struct link_report {
+    std::string name;
+    std::uint64_t packets = 0, stalls = 0;
+    std::uint32_t max_queue = 0;
 };
 
 struct chip_report {
@@ -53,8 +63,11 @@ struct chip_report {
     std::map<std::string, double> energy_by_kind;
     std::vector<std::string> unknowns; // costs the chip file marks unknown (counted as 0)
     std::vector<core_report> cores;
-    std::vector<std::pair<std::string, std::uint64_t>> links; // link name, packets (links used only)
-    std::vector<std::uint64_t> link_packets;                  // by link id (chips/src/noc.hpp numbering)
+    std::uint32_t link_buffer_depth = 0;     // 0: unbounded
+    std::uint64_t stalls = 0;                // over all links
+    std::uint32_t max_queue = 0;             // over all links
+    std::vector<link_report> links;          // links used only
+    std::vector<std::uint64_t> link_packets; // by link id (chips/src/noc.hpp numbering)
     std::vector<double> step_latency_s;
 };
 
@@ -62,6 +75,7 @@ struct chip_spikes {
     std::string population;
     std::vector<std::uint32_t> node_ids;
     std::vector<std::int64_t> steps;
+    std::vector<std::int32_t> v_end; // every neuron's membrane after the last step
 };
 
 struct chip_result {
