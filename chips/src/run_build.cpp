@@ -93,7 +93,7 @@ void engine::build() {
     const bool tree = chip.noc.multicast == noc_spec::multicast_kind::mask_hypercube;
     const bool one_packet = chip.noc.multicast == noc_spec::multicast_kind::key_mask_table;
     const std::uint64_t n_cores = chip.total_cores() + 1; // + 1: a host input (no core)
-    const std::uint64_t per_packet = 2 * n_cores; // keys of one packet key: (static | plastic) x core
+    const std::uint64_t per_packet = 2 * n_cores;         // keys of one packet key: (static | plastic) x core
     auto key = [&](std::uint64_t t, bool plastic) {
         const std::uint64_t c = core_of[t] == UINT32_MAX ? n_cores - 1 : core_of[t];
         return (tree ? pop_of[t] * per_packet : 0) + (plastic ? n_cores : 0) + c;

@@ -54,6 +54,7 @@ class py_simulation {
             if (!resume.empty()) sim_->restore_checkpoint(resume);
         }
         start_ms_ = sim_->time_ms();
+        weights_before_ = sim_->plastic_weights();
     }
 
     // Advances by `ms` (default: up to the configured duration) with the GIL released.
@@ -131,7 +132,8 @@ class py_simulation {
 
     py::object summary(const std::optional<std::string>& checkpoint,
                        const std::optional<std::string>& output) const {
-        return to_python(run_summary(*sim_, {start_ms_, checkpoint, run_s_, output, std::nullopt}));
+        return to_python(
+            run_summary(*sim_, {start_ms_, checkpoint, run_s_, output, std::nullopt, weights_before_}));
     }
 
     simulation& sim() { return *sim_; }
@@ -143,6 +145,7 @@ class py_simulation {
     network_description desc_;
     std::unique_ptr<simulation> sim_;
     double start_ms_ = 0, run_s_ = 0;
+    std::vector<projection_weights> weights_before_; // plastic weights when the run began
 };
 
 py::object model_table() {

@@ -13,10 +13,12 @@ src=$1 build=$2 secs=${3:-5}
 find_fuzz_compiler
 
 lib="io/src/json_reader core/src/units core/src/params core/src/config_parse core/src/config_write
-     core/src/config_reward core/src/validate core/src/memory"
+     core/src/config_reward core/src/validate core/src/memory core/src/lowering core/src/connectivity io/src/h5"
 for n in "$src"/neurons/src/*.cpp; do lib="$lib neurons/src/$(basename "$n" .cpp)"; done
+hdf5_inc=$(pkg-config --cflags-only-I hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
+hdf5_lib=$(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
 flags="-std=c++20 -O1 -g -fno-omit-frame-pointer -I$src/io/include -I$src/arith/include -I$src/core/include
-       -I$src/core/src -I$src/neurons/include -I$src/neurons/src"
+       -I$src/core/src -I$src/neurons/include -I$src/neurons/src $hdf5_inc"
 compile_objects "$lib" "$(ls -t "$src"/io/include/spikekit/io/*.hpp "$src"/core/include/spikekit/core/*.hpp "$src"/core/src/*.hpp \
                             "$src"/neurons/include/spikekit/neurons/*.hpp | head -1)"
 
@@ -26,7 +28,7 @@ cp "$src"/examples/*.json "$corpus/"
 
 bin="$build/config_fuzz"
 if [ ! -f "$bin" ] || [ -n "$(find $objs "$src/tests/fuzz/config_fuzz.cpp" -newer "$bin" 2>/dev/null)" ]; then
-    "$cxx" $flags -fsanitize=fuzzer,address,undefined "$src/tests/fuzz/config_fuzz.cpp" $objs -o "$bin"
+    "$cxx" $flags -fsanitize=fuzzer,address,undefined "$src/tests/fuzz/config_fuzz.cpp" $objs $hdf5_lib -ltbb -lz -o "$bin"
 fi
 status=0
 fuzz_one config "$bin" "$corpus"

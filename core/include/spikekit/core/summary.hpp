@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -17,15 +18,32 @@ namespace spikekit {
 
 // What a run's summary needs beyond the simulation itself.
 struct run_facts {
-    double resumed_at_ms = 0;              // time the run started from (a checkpoint's time, else 0)
-    std::optional<std::string> checkpoint; // checkpoint file written, if any
-    double run_s = 0;                      // wall-clock seconds spent in simulation::run
-    std::optional<std::string> output;     // HDF5 output written, if any
-    std::optional<std::string> plot;       // figure written (run --plot), if any
+    double resumed_at_ms = 0;                       // time the run started from (a checkpoint's time, else 0)
+    std::optional<std::string> checkpoint;          // checkpoint file written, if any
+    double run_s = 0;                               // wall-clock seconds spent in simulation::run
+    std::optional<std::string> output;              // HDF5 output written, if any
+    std::optional<std::string> plot;                // figure written (run --plot), if any
+    std::vector<projection_weights> weights_before; // plastic weights when the run began (learned_weights)
 };
 
+// What a plastic run learned: for every plastic projection, its weights before and after (count, means, a
+// 10-bin histogram of each over the common range). The figure of merit of the learning examples: Song
+// 2000's bimodal distribution, the reward example's volley weights rising while the background falls.
+struct weight_change {
+    std::string projection;
+    std::size_t count = 0;
+    double mean_before = 0, mean_after = 0, lo = 0, hi = 0;
+    std::vector<std::size_t> before, after; // histograms, weight_histogram_bins equal bins over [lo, hi]
+};
+inline constexpr std::size_t weight_histogram_bins = 10;
+std::vector<weight_change> compare_weights(const std::vector<projection_weights>& before,
+                                           const std::vector<projection_weights>& after);
+// {projection: {synapses, mean_before, mean_after, histogram_range, histogram_before, histogram_after}}
+nlohmann::json weights_json(const std::vector<weight_change>& changes);
+
 // Network, sizes, spike counts and rates (overall and per population), timing and seeds: the object
-// `spikekit run --json` prints. Rates are spikes / neurons / simulated seconds (0 before any time passed).
+// `spikekit run --json` prints, with learned_weights (compare_weights from facts.weights_before to now).
+// Rates are spikes / neurons / simulated seconds (0 before any time passed).
 nlohmann::json run_summary(const simulation& sim, const run_facts& facts);
 
 // A parameter table: name, unit, doc, default (null when none), min and max when bounded.
