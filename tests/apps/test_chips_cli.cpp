@@ -78,7 +78,8 @@ TEST_CASE("spikekit run --chip: the chip object, a placement file, the refusal o
     const auto cfg = source_path("examples/chips/lif_int_layers.json");
     const auto placement = dir.file("p.json");
     REQUIRE(run_command(bin + " map " + cfg + " --chip loihi --out " + placement).exit_code == 0);
-    auto r = run_command(bin + " run " + cfg + " --chip loihi --placement " + placement + " --json", false);
+    auto r = run_command(
+        bin + " run " + cfg + " --no-output --chip loihi --placement " + placement + " --json", false);
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
     const auto& c = j["chip"];
@@ -93,10 +94,11 @@ TEST_CASE("spikekit run --chip: the chip object, a placement file, the refusal o
     r = run_command(bin + " run " + source_path("examples/cuba.json") + " --chip loihi");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("population 'exc' uses model 'lif_exp'") != std::string::npos);
-    r = run_command(bin + " run " + cfg + " --chip loihi --gals");
+    r = run_command(bin + " run " + cfg + " --no-output --chip loihi --gals");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("--gals needs a step period") != std::string::npos);
-    r = run_command(bin + " run " + cfg + " --chip loihi --gals --step-period 2e-6 --jitter 1e-6 --json",
+    r = run_command(bin + " run " + cfg +
+                        " --no-output --chip loihi --gals --step-period 2e-6 --jitter 1e-6 --json",
                     false);
     REQUIRE(r.exit_code == 0);
     CHECK(nlohmann::json::parse(r.out)["chip"]["mode"] == "gals");
@@ -133,8 +135,8 @@ TEST_CASE("spikekit run --chip: pictures, link buffers and the link report") {
     temp_dir dir("cli_chip_pictures");
     const auto cfg = source_path("examples/chips/deep_layers.json");
     const auto heat = dir.file("chip.png"), lat = dir.file("latency.svg");
-    auto r = run_command(bin + " run " + cfg + " --chip loihi --heatmap " + heat + " --latency-plot " + lat +
-                             " --link-buffer 2 --json",
+    auto r = run_command(bin + " run " + cfg + " --no-output --chip loihi --heatmap " + heat +
+                             " --latency-plot " + lat + " --link-buffer 2 --json",
                          false);
     REQUIRE(r.exit_code == 0);
     const auto c = nlohmann::json::parse(r.out)["chip"];
