@@ -109,21 +109,19 @@ const core_type& inference_core_type(const chip_spec& chip) {
     return chip.core_types.front();
 }
 
-out_synapses outgoing(const chip_network& net, const learn_index_fn& learn_index) {
+out_synapses outgoing(const chip_network& net) {
     out_synapses o;
     std::uint64_t total = 0;
     for (const auto& pr : net.projs) total += pr.source.size();
     o.target.resize(total);
     o.weight.resize(total);
     o.delay.resize(total);
-    if (learn_index) o.learn.resize(total);
     o.start = synapse_rows(
         net, [&](const chip_projection& pr, std::size_t i) { return net.pops[pr.src].gid0 + pr.source[i]; },
         [&](const chip_projection& pr, std::size_t i, std::uint64_t at) {
             o.target[at] = static_cast<std::uint32_t>(net.pops[pr.tgt].gid0 + pr.target[i]);
             o.weight[at] = pr.weight[i];
             o.delay[at] = pr.delay_steps[i];
-            if (learn_index) o.learn[at] = learn_index(static_cast<std::size_t>(&pr - net.projs.data()), i);
         });
     return o;
 }

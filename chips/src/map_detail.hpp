@@ -57,17 +57,14 @@ std::vector<std::uint64_t> synapse_rows(const chip_network& net, Row row, Put pu
     return start;
 }
 
-// Outgoing synapses by global source neuron (CSR), used to estimate traffic and to run.
+// Outgoing synapses by global source neuron (CSR), used to estimate traffic.
 struct out_synapses {
     std::vector<std::uint64_t> start;  // per global neuron
     std::vector<std::uint32_t> target; // global neuron
     std::vector<std::int32_t> weight;
     std::vector<std::uint32_t> delay;
-    std::vector<std::uint32_t> learn; // with a learn_index_fn: each synapse's learning index
 };
-// Learning index of synapse i of projection `proj` (UINT32_MAX: static), from the run's learning engine.
-using learn_index_fn = std::function<std::uint32_t(std::size_t proj, std::size_t i)>;
-out_synapses outgoing(const chip_network& net, const learn_index_fn& learn_index = {});
+out_synapses outgoing(const chip_network& net);
 
 // Core of every global neuron (UINT32_MAX for host inputs).
 std::vector<std::uint32_t> core_of_neurons(const chip_network& net, const placement& p);
