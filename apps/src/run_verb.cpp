@@ -176,7 +176,7 @@ int run_verb(const std::vector<std::string>& argv) {
     if (checkpoint && (checkpoint_at < start || checkpoint_at > desc.sim.duration_ms))
         throw usage_error("--checkpoint-at expects a time between " + std::to_string(start) + " and " +
                           std::to_string(desc.sim.duration_ms) + " ms");
-    auto weights_before = sim.plastic_weights();
+    const auto weights_before = sim.plastic_weights();
     progress_bar bar(!a.flag("--quiet"), "simulating");
     const auto t0 = std::chrono::steady_clock::now();
     // In two legs when a checkpoint is taken on the way; the progress bar spans both.
@@ -201,10 +201,9 @@ int run_verb(const std::vector<std::string>& argv) {
         plot_results(out, req, *plot);
     }
 
-    const nlohmann::json summary =
-        run_summary(sim, {start, checkpoint, run_s,
-                          a.flag("--no-output") ? std::nullopt : std::optional<std::string>(out), plot,
-                          std::move(weights_before)});
+    const nlohmann::json summary = run_summary(
+        sim, {start, checkpoint, run_s,
+              a.flag("--no-output") ? std::nullopt : std::optional<std::string>(out), plot, learned});
     if (a.flag("--json")) {
         std::cout << summary.dump(2) << "\n";
         return ok;

@@ -85,7 +85,7 @@ nlohmann::json run_summary(const simulation& sim, const run_facts& facts) {
         {"output", facts.output ? nlohmann::json(*facts.output) : nlohmann::json(nullptr)},
         {"plot", facts.plot ? nlohmann::json(*facts.plot) : nlohmann::json(nullptr)},
         {"populations", nlohmann::json::object()},
-        {"learned_weights", weights_json(compare_weights(facts.weights_before, sim.plastic_weights()))}};
+        {"learned_weights", weights_json(facts.learned)}};
     for (const auto& p : stats)
         j["populations"][p.name] = {
             {"size", p.size}, {"spikes", p.spikes}, {"rate_hz", rate(p.spikes, p.size)}};

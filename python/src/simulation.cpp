@@ -132,8 +132,8 @@ class py_simulation {
 
     py::object summary(const std::optional<std::string>& checkpoint,
                        const std::optional<std::string>& output) const {
-        return to_python(
-            run_summary(*sim_, {start_ms_, checkpoint, run_s_, output, std::nullopt, weights_before_}));
+        return to_python(run_summary(*sim_, {start_ms_, checkpoint, run_s_, output, std::nullopt,
+                                             compare_weights(weights_before_, sim_->plastic_weights())}));
     }
 
     simulation& sim() { return *sim_; }

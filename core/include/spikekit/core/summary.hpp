@@ -16,16 +16,6 @@
 
 namespace spikekit {
 
-// What a run's summary needs beyond the simulation itself.
-struct run_facts {
-    double resumed_at_ms = 0;                       // time the run started from (a checkpoint's time, else 0)
-    std::optional<std::string> checkpoint;          // checkpoint file written, if any
-    double run_s = 0;                               // wall-clock seconds spent in simulation::run
-    std::optional<std::string> output;              // HDF5 output written, if any
-    std::optional<std::string> plot;                // figure written (run --plot), if any
-    std::vector<projection_weights> weights_before; // plastic weights when the run began (learned_weights)
-};
-
 // What a plastic run learned: for every plastic projection, its weights before and after (count, means, a
 // 10-bin histogram of each over the common range). The figure of merit of the learning examples: Song
 // 2000's bimodal distribution, the reward example's volley weights rising while the background falls.
@@ -41,8 +31,18 @@ std::vector<weight_change> compare_weights(const std::vector<projection_weights>
 // {projection: {synapses, mean_before, mean_after, histogram_range, histogram_before, histogram_after}}
 nlohmann::json weights_json(const std::vector<weight_change>& changes);
 
+// What a run's summary needs beyond the simulation itself.
+struct run_facts {
+    double resumed_at_ms = 0;              // time the run started from (a checkpoint's time, else 0)
+    std::optional<std::string> checkpoint; // checkpoint file written, if any
+    double run_s = 0;                      // wall-clock seconds spent in simulation::run
+    std::optional<std::string> output;     // HDF5 output written, if any
+    std::optional<std::string> plot;       // figure written (run --plot), if any
+    std::vector<weight_change> learned;    // compare_weights over the run (learned_weights)
+};
+
 // Network, sizes, spike counts and rates (overall and per population), timing and seeds: the object
-// `spikekit run --json` prints, with learned_weights (compare_weights from facts.weights_before to now).
+// `spikekit run --json` prints, with learned_weights (weights_json of facts.learned).
 // Rates are spikes / neurons / simulated seconds (0 before any time passed).
 nlohmann::json run_summary(const simulation& sim, const run_facts& facts);
 
