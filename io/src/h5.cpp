@@ -116,6 +116,14 @@ handle link_creation() {
     return lcpl;
 }
 
+// Objects carry no modification times, so the same run written twice gives the same bytes (HDF5 stores
+// them in every object header by default).
+handle creation(hid_t cls) {
+    handle pl(H5Pcreate(cls), H5Pclose);
+    H5Pset_obj_track_times(pl.get(), false);
+    return pl;
+}
+
 handle string_type(std::size_t size) {
     handle t(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(t.get(), std::max<std::size_t>(1, size));
@@ -363,7 +371,7 @@ appender<T>::appender(hid_t file, const std::string& path, const std::string& da
     : path_(path), name_(dataset) {
     const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
     handle space(H5Screate_simple(1, &zero, &unlimited), H5Sclose);
-    handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    handle dcpl = creation(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl.get(), 1, &chunk);
     // Byte shuffle + deflate: sorted times and small coordinates compress several-fold.
     if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
@@ -400,7 +408,8 @@ writer::writer(const std::string& path, bool compress) : path_(path), compress_(
 void writer::group(const std::string& path) {
     if (H5Lexists(file_.get(), path.c_str(), H5P_DEFAULT) > 0) return;
     handle lcpl = link_creation();
-    handle g(H5Gcreate2(file_.get(), path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    handle g(H5Gcreate2(file_.get(), path.c_str(), lcpl.get(), creation(H5P_GROUP_CREATE).get(), H5P_DEFAULT),
+             H5Gclose);
     if (!g) throw runtime_error(path_ + ": cannot create group " + path);
 }
 
@@ -409,7 +418,7 @@ void writer::write(const std::string& dataset, const std::vector<T>& data, std::
     if (dims.empty()) dims = {static_cast<hsize_t>(data.size())};
     handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
     handle lcpl = link_creation();
-    handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    handle dcpl = creation(H5P_DATASET_CREATE);
     // Large datasets are chunked and compressed; small ones stay contiguous.
     if (compress_ && data.size() >= 4096) {
         std::vector<hsize_t> chunk = dims;
@@ -441,9 +450,9 @@ void writer::write_string(const std::string& dataset, const std::string& value) 
     handle t = string_type(value.size());
     handle sp(H5Screate(H5S_SCALAR), H5Sclose);
     handle lcpl = link_creation();
-    handle ds(
-        H5Dcreate2(file_.get(), dataset.c_str(), t.get(), sp.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
-        H5Dclose);
+    handle ds(H5Dcreate2(file_.get(), dataset.c_str(), t.get(), sp.get(), lcpl.get(),
+                         creation(H5P_DATASET_CREATE).get(), H5P_DEFAULT),
+              H5Dclose);
     if (!ds) throw runtime_error(path_ + ": cannot create dataset " + dataset);
     if (H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, value.c_str()) < 0)
         throw runtime_error(path_ + ": cannot write dataset " + dataset);
@@ -457,9 +466,9 @@ void writer::write_strings(const std::string& dataset, const std::vector<std::st
                            : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
               H5Sclose);
     handle lcpl = link_creation();
-    handle ds(
-        H5Dcreate2(file_.get(), dataset.c_str(), t.get(), sp.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
-        H5Dclose);
+    handle ds(H5Dcreate2(file_.get(), dataset.c_str(), t.get(), sp.get(), lcpl.get(),
+                         creation(H5P_DATASET_CREATE).get(), H5P_DEFAULT),
+              H5Dclose);
     if (!ds) throw runtime_error(path_ + ": cannot create dataset " + dataset);
     std::vector<const char*> raw;
     for (const auto& v : values) raw.push_back(v.c_str());
@@ -472,7 +481,8 @@ void write_scalar_of(hid_t file, const std::string& path, const std::string& dat
                      hid_t memory_type, const void* value) {
     handle sp(H5Screate(H5S_SCALAR), H5Sclose);
     handle lcpl = link_creation();
-    handle ds(H5Dcreate2(file, dataset.c_str(), file_type, sp.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+    handle ds(H5Dcreate2(file, dataset.c_str(), file_type, sp.get(), lcpl.get(),
+                         creation(H5P_DATASET_CREATE).get(), H5P_DEFAULT),
               H5Dclose);
     if (!ds || H5Dwrite(ds.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, value) < 0)
         throw runtime_error(path + ": cannot write dataset " + dataset);

@@ -98,3 +98,27 @@ TEST_CASE("groups list their links, string arrays of any shape and scalars round
     CHECK_THROWS_WITH_AS(r.read_strings("/node/nodes/b/tau"), doctest::Contains("expected a string dataset"),
                          input_error);
 }
+
+TEST_CASE("objects carry no modification times, so the same content written twice gives the same bytes") {
+    test::temp_dir dir("h5_times");
+    const auto path = dir.file("t.h5");
+    {
+        io::h5::writer w(path);
+        w.group("/a/b");
+        w.write("/a/b/x", std::vector<double>(5000, 1.5));
+        w.write_string("/a/s", "text");
+        w.write_scalar("/a/n", std::int64_t{7});
+        w.close();
+    }
+    hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(f >= 0);
+    // "/a" is an intermediate group made by the link-creation list, "/a/b" an explicit one
+    for (const char* name : {"/a", "/a/b", "/a/b/x", "/a/s", "/a/n"}) {
+        CAPTURE(name);
+        H5O_info_t info{};
+        REQUIRE(H5Oget_info_by_name2(f, name, &info, H5O_INFO_TIME, H5P_DEFAULT) >= 0);
+        CHECK(info.mtime == 0);
+        CHECK(info.ctime == 0);
+    }
+    H5Fclose(f);
+}
